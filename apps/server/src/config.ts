@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * The whole environment CloudNow reads, in one schema. `loadConfig()` parses it once and freezes
+ * the result; nothing else in the server reads `process.env`. Every variable is documented here
+ * and in the README's configuration table (kept in step by `config.test.ts`).
+ */
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const seconds = z.coerce.number().int().nonnegative();
+
+export const envSchema = z.object({
+  /** TCP port the HTTP server listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind. Defaults to 127.0.0.1 embedded; the container image sets 0.0.0.0. */
+  HOST: z.string().min(1).optional(),
+  /** Where the embedded database, the generated secret and uploads live. */
+  CLOUDNOW_DATA_DIR: z.string().min(1).default('./.cloudnow'),
+  /** PostgreSQL connection string. Unset: the embedded PGlite database in CLOUDNOW_DATA_DIR/pgdata. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Minimum pooled PostgreSQL connections. */
+  DATABASE_POOL_MIN: z.coerce.number().int().min(0).default(2),
+  /** Maximum pooled PostgreSQL connections. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  /** Seconds an idle pooled connection is kept. */
+  DATABASE_POOL_IDLE_SECONDS: seconds.default(30),
+  /** Valkey/Redis URL for cache, pub/sub and rate-limit counters. Unset: in-process. */
+  VALKEY_URL: z.string().url().optional(),
+  /** Key prefix in Valkey, so several deployments can share one server. */
+  VALKEY_PREFIX: z.string().default('cloudnow:'),
+  /** Encryption and auth secret (≥ 32 chars). Required with DATABASE_URL; generated embedded. */
+  CLOUDNOW_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public URL of the portal (used in links and OAuth callbacks). Default http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Comma-separated origins allowed by CORS. Default: PUBLIC_URL only. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Run the job workers inside `serve` (workflow steps, deliveries, scans). */
+  CLOUDNOW_RUN_WORKER: bool.default(true),
+  /** Run migrations when the server starts. */
+  CLOUDNOW_MIGRATE_ON_START: bool.default(true),
+  /** Seconds a SIGTERM waits for in-flight requests and streams before closing anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: seconds.default(30),
+  /** Bearer token for /metrics. Unset: /metrics answers loopback clients only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Layer-1 rate limit: requests per minute per IP, in-process. */
+  RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(600),
+  /** under-pressure: maximum event-loop delay (ms) before answering 503. */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().positive().default(1000),
+  /** under-pressure: maximum heap used (bytes). */
+  PRESSURE_MAX_HEAP_BYTES: z.coerce.number().int().positive().default(1_500_000_000),
+  /** under-pressure: maximum RSS (bytes). */
+  PRESSURE_MAX_RSS_BYTES: z.coerce.number().int().positive().default(3_000_000_000),
+  /** Serve the OpenAPI docs page at /api/docs. */
+  API_DOCS_ENABLED: bool.default(true),
+  /** Set by the container image: changes the HOST default to 0.0.0.0. */
+  CLOUDNOW_CONTAINER: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** The parsed, frozen configuration every module receives (never `process.env`). */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database:
+    | { readonly kind: 'pglite'; readonly dataDir: string | null }
+    | {
+        readonly kind: 'postgres';
+        readonly url: string;
+        readonly poolMin: number;
+        readonly poolMax: number;
+        readonly idleSeconds: number;
+      };
+  readonly valkey: { readonly url: string; readonly prefix: string } | null;
+  /** null until `resolveSecret` fills it in (embedded: generated into the data dir). */
+  readonly secret: string | null;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly publicUrl: string;
+  readonly corsOrigins: readonly string[];
+  readonly runWorker: boolean;
+  readonly migrateOnStart: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly metricsToken: string | null;
+  readonly rateLimitPerIp: number;
+  readonly pressure: {
+    readonly maxEventLoopDelayMs: number;
+    readonly maxHeapBytes: number;
+    readonly maxRssBytes: number;
+  };
+  readonly apiDocs: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment into a frozen Config; throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.CLOUDNOW_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  CLOUDNOW_SECRET: required when DATABASE_URL is set');
+  }
+  const host = e.HOST ?? (e.CLOUDNOW_CONTAINER ? '0.0.0.0' : '127.0.0.1');
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const config: Config = {
+    port: e.PORT,
+    host,
+    dataDir: e.CLOUDNOW_DATA_DIR,
+    database: e.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolMin: e.DATABASE_POOL_MIN,
+          poolMax: e.DATABASE_POOL_MAX,
+          idleSeconds: e.DATABASE_POOL_IDLE_SECONDS,
+        }
+      : { kind: 'pglite', dataDir: `${e.CLOUDNOW_DATA_DIR}/pgdata` },
+    valkey: e.VALKEY_URL ? { url: e.VALKEY_URL, prefix: e.VALKEY_PREFIX } : null,
+    secret: e.CLOUDNOW_SECRET ?? null,
+    logLevel: e.LOG_LEVEL,
+    publicUrl,
+    corsOrigins: e.CORS_ORIGINS
+      ? e.CORS_ORIGINS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [publicUrl],
+    runWorker: e.CLOUDNOW_RUN_WORKER,
+    migrateOnStart: e.CLOUDNOW_MIGRATE_ON_START,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    rateLimitPerIp: e.RATE_LIMIT_PER_IP,
+    pressure: {
+      maxEventLoopDelayMs: e.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapBytes: e.PRESSURE_MAX_HEAP_BYTES,
+      maxRssBytes: e.PRESSURE_MAX_RSS_BYTES,
+    },
+    apiDocs: e.API_DOCS_ENABLED,
+  };
+  return deepFreeze(config);
+}
+
+let loaded: Config | undefined;
+
+/** The process configuration, parsed from `process.env` on first call and cached. */
+export function loadConfig(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}
+
+/** Returns a frozen copy of `config` with some fields replaced (tests and the CLI use it). */
+export function withOverrides(config: Config, overrides: Partial<Config>): Config {
+  return deepFreeze({ ...config, ...overrides });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+import { Valkey } from 'iovalkey';
+import type { FastifyBaseLogger } from 'fastify';
+
+/**
+ * A Valkey connection whose lifecycle handlers are owned: `connect()` attaches exactly one
+ * `ready`/`error`/`end` handler and `disconnect()` removes them before quitting, so reconnect
+ * cycles never pile up handlers (the review found duplicates accumulating on reconnect).
+ */
+export class ValkeyConnection {
+  readonly name: string;
+  readonly #url: string;
+  readonly #log: FastifyBaseLogger;
+  #client: Valkey | null = null;
+  #handlers: { ready: () => void; error: (err: Error) => void; end: () => void } | null = null;
+  /** Errors seen since start (fails-open paths count theirs separately). */
+  errors = 0;
+
+  constructor(url: string, name: string, log: FastifyBaseLogger) {
+    this.#url = url;
+    this.name = name;
+    this.#log = log;
+  }
+
+  /** The live client; throws if not connected. */
+  get client(): Valkey {
+    if (!this.#client) throw new Error(`valkey connection ${this.name} is not connected`);
+    return this.#client;
+  }
+
+  get connected(): boolean {
+    return this.#client !== null;
+  }
+
+  async connect(): Promise<Valkey> {
+    if (this.#client) return this.#client;
+    const client = new Valkey(this.#url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      connectionName: `cloudnow-${this.name}`,
+      retryStrategy: (times) => Math.min(times * 200, 5000),
+    });
+    const handlers = {
+      ready: () => this.#log.info({ conn: this.name }, 'valkey: ready'),
+      error: (err: Error) => {
+        this.errors++;
+        this.#log.warn({ conn: this.name, err: err.message }, 'valkey: connection error');
+      },
+      end: () => this.#log.debug({ conn: this.name }, 'valkey: connection ended'),
+    };
+    client.on('ready', handlers.ready);
+    client.on('error', handlers.error);
+    client.on('end', handlers.end);
+    this.#client = client;
+    this.#handlers = handlers;
+    await client.connect();
+    return client;
+  }
+
+  async disconnect(): Promise<void> {
+    const client = this.#client;
+    const handlers = this.#handlers;
+    this.#client = null;
+    this.#handlers = null;
+    if (!client) return;
+    if (handlers) {
+      client.off('ready', handlers.ready);
+      client.off('error', handlers.error);
+      client.off('end', handlers.end);
+    }
+    // After our handlers are gone an error during quit must not become an unhandled 'error'.
+    const swallow = (): void => {};
+    client.on('error', swallow);
+    try {
+      await Promise.race([client.quit(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    } catch {
+      client.disconnect();
+    } finally {
+      client.disconnect();
+      client.off('error', swallow);
+    }
+  }
+
+  /** Handlers currently attached for a lifecycle event (what the reconnect test counts). */
+  listenerCount(event: 'ready' | 'error' | 'end'): number {
+    return this.#client?.listenerCount(event) ?? 0;
+  }
+}

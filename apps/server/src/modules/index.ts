@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+
+/** What every domain module may be handed when it is registered. */
+export interface ModuleContext {
+  config: Config;
+  secret: string;
+}
+
+/** Registers the domain modules in dependency order. */
+export async function registerModules(_app: FastifyInstance, _ctx: ModuleContext): Promise<void> {
+  // Domain modules are registered here as they land.
+}
