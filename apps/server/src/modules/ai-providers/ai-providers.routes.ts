@@ -36,7 +36,10 @@ export async function aiProvidersRoutes(app: FastifyInstance, service: AiProvide
 
   r.get(
     '/api/admin/ai-providers/:id',
-    { config: { permission: 'admin:settings' }, schema: { tags: ['admin'], params: idParams, response: { 200: providerView, 404: error } } },
+    {
+      config: { permission: 'admin:settings' },
+      schema: { tags: ['admin'], params: idParams, response: { 200: providerView, 404: error } },
+    },
     async (req) => service.get(req.params.id),
   );
 
@@ -60,7 +63,10 @@ export async function aiProvidersRoutes(app: FastifyInstance, service: AiProvide
 
   r.delete(
     '/api/admin/ai-providers/:id',
-    { config: { permission: 'admin:settings' }, schema: { tags: ['admin'], params: idParams, response: { 204: z.null(), 400: error, 404: error } } },
+    {
+      config: { permission: 'admin:settings' },
+      schema: { tags: ['admin'], params: idParams, response: { 204: z.null(), 400: error, 404: error } },
+    },
     async (req, reply) => {
       await service.remove(req.actor!, req.params.id);
       return reply.code(204).send(null);

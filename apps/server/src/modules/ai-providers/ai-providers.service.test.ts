@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,29 +5,11 @@ import { generateText } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import type { Actor } from '@cloudnow/shared';
 import { countQueries } from '../../db/query-counter.ts';
-import { buildTestApp, type TestApp } from '../../../test/harness.ts';
+import { buildTestApp, TEST_SECRET, type TestApp } from '../../../test/harness.ts';
+import { createSecretBox } from '../../lib/crypto.ts';
 import { parseConfig } from '../../config.ts';
 import { createProviderRegistry } from '../../agent/provider-registry.ts';
-import { createAiProvidersService, type SecretBox } from './ai-providers.service.ts';
-
-/** AES-256-GCM box for the test (the app uses lib/crypto.ts). */
-function testBox(): SecretBox {
-  const key = createHash('sha256').update('test').digest();
-  return {
-    seal(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return [iv, c.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-    },
-    open(sealed) {
-      const [iv, tag, body] = sealed.split('.').map((s) => Buffer.from(s, 'base64url'));
-      const d = createDecipheriv('aes-256-gcm', key, iv!);
-      d.setAuthTag(tag!);
-      return Buffer.concat([d.update(body!), d.final()]).toString('utf8');
-    },
-  };
-}
+import { createAiProvidersService } from './ai-providers.service.ts';
 
 const admin: Actor = { userId: 'u-admin', orgId: 'o-1', role: 'admin', permissions: ['admin:all'], via: 'session' };
 let t: TestApp;
@@ -40,7 +21,7 @@ beforeAll(async () => {
   service = createAiProvidersService({
     db: () => t.app.db,
     cache: t.app.cache,
-    box: testBox(),
+    box: createSecretBox(TEST_SECRET),
     audit: async (_a, c) => void audit.push(c),
   });
 });

@@ -4,16 +4,11 @@ import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
 import { json } from '../../db/schema.ts';
 import type { Cache } from '../../plugins/cache.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
 import { BadRequest, Conflict, NotFound } from '../../errors.ts';
 import * as repo from './ai-providers.repository.ts';
 import type { ProviderRow } from './ai-providers.repository.ts';
 import type { CreateProviderInput, ModelInfo, ProviderView, UpdateProviderInput } from './ai-providers.schemas.ts';
-
-/** Seals and opens secrets at rest (AES-256-GCM; see lib/crypto.ts). */
-export interface SecretBox {
-  seal(plain: string): string;
-  open(sealed: string): string;
-}
 
 /** An admin change, for the admin audit log (secrets already masked). */
 export interface AdminChange {
@@ -26,7 +21,7 @@ export interface AdminChange {
 export interface AiProvidersDeps {
   db: () => Kysely<DB>;
   cache: Pick<Cache, 'getOrFetch' | 'del'>;
-  box: SecretBox;
+  box: Pick<SecretBox, 'seal' | 'open'>;
   audit?: (actor: Actor, change: AdminChange) => Promise<void>;
 }
 
@@ -34,6 +29,9 @@ export interface AiProvidersDeps {
 export const OFFLINE_PROVIDER_ID = 'offline';
 export const OFFLINE_MODEL = 'offline';
 const MODELS_TTL = 300;
+
+/** The sealed key is bound to its provider row: it does not open as another provider's key. */
+const keyContext = (id: string): string => `ai-provider:${id}:api-key`;
 
 /** Cache keys: the enabled model list, and one sealed provider row per id. */
 export const MODELS_KEY = { ns: 'models', key: 'enabled' } as const;
@@ -110,8 +108,8 @@ export function createAiProvidersService(deps: AiProvidersDeps) {
     },
 
     /** Opens a provider's sealed API key (only ever in process, never returned). */
-    apiKeyOf(row: Pick<ProviderRow, 'api_key_sealed'>): string | null {
-      return row.api_key_sealed ? deps.box.open(row.api_key_sealed) : null;
+    apiKeyOf(row: Pick<ProviderRow, 'id' | 'api_key_sealed'>): string | null {
+      return row.api_key_sealed ? deps.box.open(row.api_key_sealed, keyContext(row.id)) : null;
     },
 
     async list(page: { limit: number; offset: number }): Promise<{ items: ProviderView[]; total: number }> {
@@ -137,7 +135,7 @@ export function createAiProvidersService(deps: AiProvidersDeps) {
           type: input.type,
           base_url: input.baseUrl ?? null,
           region: input.region ?? null,
-          api_key_sealed: input.apiKey ? deps.box.seal(input.apiKey) : null,
+          api_key_sealed: input.apiKey ? deps.box.seal(input.apiKey, keyContext(input.id)) : null,
           models: input.models,
           default_model: input.defaultModel ?? null,
           options: json(input.options),
@@ -159,7 +157,9 @@ export function createAiProvidersService(deps: AiProvidersDeps) {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.baseUrl !== undefined ? { base_url: input.baseUrl } : {}),
         ...(input.region !== undefined ? { region: input.region } : {}),
-        ...(input.apiKey !== undefined ? { api_key_sealed: input.apiKey === null ? null : deps.box.seal(input.apiKey) } : {}),
+        ...(input.apiKey !== undefined
+          ? { api_key_sealed: input.apiKey === null ? null : deps.box.seal(input.apiKey, keyContext(id)) }
+          : {}),
         ...(input.models !== undefined ? { models: input.models } : {}),
         ...(input.defaultModel !== undefined ? { default_model: input.defaultModel } : {}),
         ...(input.options !== undefined ? { options: json(input.options) } : {}),
@@ -199,7 +199,7 @@ export function createAiProvidersService(deps: AiProvidersDeps) {
           type: s.type,
           base_url: s.baseUrl,
           region: s.region,
-          api_key_sealed: s.apiKey ? deps.box.seal(s.apiKey) : null,
+          api_key_sealed: s.apiKey ? deps.box.seal(s.apiKey, keyContext(s.id)) : null,
           models: [...s.models],
           default_model: s.models[0] ?? null,
           options: json(s.options),
