@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as m20261203000000 from './20261203000000_foundation.ts';
 import * as m20261203400000 from './20261203400000_chat.ts';
 import * as m20261203410000 from './20261203410000_ai_providers.ts';
+import * as m20261203420000 from './20261203420000_vector_indexes.ts';
 
 /**
  * Every migration, by name, in order. A static list (rather than a folder scan) so the set is
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261203000000_foundation': m20261203000000,
   '20261203400000_chat': m20261203400000,
   '20261203410000_ai_providers': m20261203410000,
+  '20261203420000_vector_indexes': m20261203420000,
 };
