@@ -10,6 +10,7 @@ import { createVectorStore, type VectorItem } from './vector-store.ts';
 let tdb: TestDatabase;
 let database: Database;
 let vector = false;
+const NO_VECTOR = 'this PostgreSQL has no pgvector; vector tests run on PGlite, which bundles it';
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -54,11 +55,8 @@ describe('vector store', () => {
     await expect(missing.query('o', 'docs', [1], { limit: 1 })).rejects.toMatchObject({ statusCode: 503 });
   });
 
-  it.each([1, 1000, 5000])('upserts %i vectors in ⌈n/500⌉ statements and deletes in chunks of 1000', async (n) => {
-    if (!vector) {
-      console.info('skipped: this PostgreSQL has no pgvector (vector tests run on PGlite, which bundles it)');
-      return;
-    }
+  it.for([1, 1000, 5000])('upserts %i vectors in ⌈n/500⌉ statements and deletes in chunks of 1000', async (n, ctx) => {
+    if (!vector) ctx.skip(NO_VECTOR);
     const org = await createOrg(database.db);
     const s = store();
     // Statement counts do not depend on the dimension; a small one keeps HNSW inserts cheap.
@@ -78,11 +76,8 @@ describe('vector store', () => {
     expect(del.data).toBe(Math.ceil(n / 1000));
   });
 
-  it('keeps the last of duplicate ids in one call, still batched; finds nearest neighbours for the org only', async () => {
-    if (!vector) {
-      console.info('skipped: this PostgreSQL has no pgvector (vector tests run on PGlite, which bundles it)');
-      return;
-    }
+  it('keeps the last of duplicate ids in one call, still batched; finds nearest neighbours for the org only', async (ctx) => {
+    if (!vector) ctx.skip(NO_VECTOR);
     const a = await createOrg(database.db);
     const b = await createOrg(database.db);
     const s = store();
