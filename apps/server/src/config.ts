@@ -57,6 +57,10 @@ export const envSchema = z.object({
   API_DOCS_ENABLED: bool.default(true),
   /** Set by the container image: changes the HOST default to 0.0.0.0. */
   CLOUDNOW_CONTAINER: bool.default(false),
+  /** Comma-separated hosts webhooks may reach over plain http (exact names; everything else needs https and a public address). */
+  WEBHOOK_ALLOW_HTTP_HOSTS: z.string().optional(),
+  /** First webhook retry delay in seconds (exponential backoff with jitter, 5 attempts). */
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(10),
   /** Seeds an OpenAI provider on first boot. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Seeds an Anthropic provider on first boot. */
@@ -112,6 +116,7 @@ export interface Config {
     readonly maxRssBytes: number;
   };
   readonly apiDocs: boolean;
+  readonly webhooks: { readonly allowHttpHosts: readonly string[]; readonly retryDelaySeconds: number };
   /** AI providers to seed on first boot (the offline model is always seeded). */
   readonly providerSeeds: readonly ProviderSeed[];
 }
@@ -236,6 +241,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxRssBytes: e.PRESSURE_MAX_RSS_BYTES,
     },
     apiDocs: e.API_DOCS_ENABLED,
+    webhooks: {
+      allowHttpHosts: (e.WEBHOOK_ALLOW_HTTP_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+    },
     providerSeeds: providerSeeds(e),
   };
   return deepFreeze(config);
