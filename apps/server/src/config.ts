@@ -61,6 +61,10 @@ export const envSchema = z.object({
   WEBHOOK_ALLOW_HTTP_HOSTS: z.string().optional(),
   /** First webhook retry delay in seconds (exponential backoff with jitter, 5 attempts). */
   WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(10),
+  /** Commands an admin may run as stdio MCP servers (comma-separated executable names). */
+  MCP_STDIO_COMMANDS: z.string().default('npx,node,uvx,python3'),
+  /** Live MCP clients per process at most. */
+  MCP_MAX_CLIENTS: z.coerce.number().int().min(1).default(500),
   /** Seeds an OpenAI provider on first boot. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Seeds an Anthropic provider on first boot. */
@@ -117,6 +121,7 @@ export interface Config {
   };
   readonly apiDocs: boolean;
   readonly webhooks: { readonly allowHttpHosts: readonly string[]; readonly retryDelaySeconds: number };
+  readonly mcp: { readonly stdioCommands: readonly string[]; readonly maxClients: number };
   /** AI providers to seed on first boot (the offline model is always seeded). */
   readonly providerSeeds: readonly ProviderSeed[];
 }
@@ -247,6 +252,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
       retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+    },
+    mcp: {
+      stdioCommands: e.MCP_STDIO_COMMANDS.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      maxClients: e.MCP_MAX_CLIENTS,
     },
     providerSeeds: providerSeeds(e),
   };
