@@ -65,15 +65,13 @@ export async function replaceTools(
   tools: ReadonlyArray<{ name: string; description: string; inputSchema: unknown }>,
 ): Promise<void> {
   await ex.deleteFrom('mcp_tools').where('org_id', '=', orgId).where('server_id', '=', serverId).execute();
-  const rows = tools
-    .slice(0, TOOLS_MAX)
-    .map((t) => ({
-      org_id: orgId,
-      server_id: serverId,
-      name: t.name,
-      description: t.description,
-      input_schema: json(t.inputSchema ?? {}),
-    }));
+  const rows = tools.slice(0, TOOLS_MAX).map((t) => ({
+    org_id: orgId,
+    server_id: serverId,
+    name: t.name,
+    description: t.description,
+    input_schema: json(t.inputSchema ?? {}),
+  }));
   if (rows.length)
     await ex
       .insertInto('mcp_tools')
