@@ -74,3 +74,24 @@ export async function apiKeyFor(
     .executeTakeFirstOrThrow();
   return { key, id: row.id, headers: { authorization: `Bearer ${key}` } };
 }
+
+/**
+ * Marks setup complete (what the wizard ends with) so plain sign-up follows the portal settings;
+ * `defaultOrg` becomes the org new sign-ups join.
+ */
+export async function markSetupComplete(t: TestApp, opts: { defaultOrg?: { id: string } } = {}): Promise<void> {
+  await t.app.settings.write(
+    {
+      'setup.completed': true,
+      'setup.ai_provider': { kind: 'offline' },
+      ...(opts.defaultOrg ? { 'portal.default_org_id': opts.defaultOrg.id } : {}),
+    },
+    null,
+  );
+  t.app.setupToken.invalidate();
+}
+
+/** Sets portal settings directly (tests of enforcement; the admin route is tested on its own). */
+export async function setSettings(t: TestApp, patch: Parameters<TestApp['app']['settings']['write']>[0]): Promise<void> {
+  await t.app.settings.write(patch, null);
+}

@@ -5,7 +5,7 @@ import { apiKeyFor, cookieHeader, loginAs } from '../../../test/auth.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp({ workers: false });
+  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
 });
 afterAll(async () => {
   await t?.close();
