@@ -12,8 +12,8 @@ const INSTANCES = [
 function fakeTools(opts: { approveStop?: boolean } = {}) {
   const calls: Array<{ name: string; args: unknown }> = [];
   const record =
-    <T>(name: string, result: (args: any) => T) =>
-    async (args: unknown) => {
+    (name: string, result: (args: any) => unknown) =>
+    async (args: any): Promise<any> => {
       calls.push({ name, args });
       return result(args);
     };
@@ -172,7 +172,7 @@ describe('offline model', () => {
     const { tools, calls } = fakeTools({ approveStop: true });
     const ask = [user('stop instance web-1')];
     const first = await run(tools, ask);
-    const request = first.parts.find((p) => p.type === 'tool-approval-request') as { approvalId: string };
+    const request = first.parts.find((p) => p.type === 'tool-approval-request') as unknown as { approvalId: string };
     const denied = await run(tools, [
       ...ask,
       ...first.messages,
