@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { UIMessageChunk } from 'ai';
+import { createRedactor, luhnValid, redactText } from './redact.ts';
+import { createRedactionTransform } from './output.ts';
+
+const PEM_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6';
+const SECRETS: Array<[string, string, string]> = [
+  ['ssn', '123-45-6789', '[SSN REDACTED]'],
+  ['card (spaces)', '4111 1111 1111 1111', '[CARD REDACTED]'],
+  ['card (plain)', '5555555555554444', '[CARD REDACTED]'],
+  ['aws key', 'AKIAIOSFODNN7EXAMPLE', '[AWS_KEY REDACTED]'],
+  ['oci key ocid', 'ocid1.key.oc1.iad.bbqehaq3aadfa.abuwcljsxyz123', '[OCI_KEY REDACTED]'],
+  ['oci user in config', 'user=ocid1.user.oc1..aaaaaaaa5hyq2zxo3k', 'user=[OCI_USER REDACTED]'],
+  ['oci tenancy in json', '"tenancy": "ocid1.tenancy.oc1..aaaaaaaaq7lrl3h"', '"tenancy": "[OCI_TENANCY REDACTED]"'],
+  ['bearer token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_abc', 'Authorization: Bearer [TOKEN REDACTED]'],
+  ['pem key', `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----`, '[PRIVATE_KEY REDACTED]'],
+];
+
+const PREFIX = 'Here it is: ';
+const SUFFIX = ' — keep it safe.';
+
+/** Streams `parts` through one redactor and returns the concatenated output. */
+function streamed(parts: readonly string[]): string {
+  const r = createRedactor();
+  return parts.map((p) => r.push(p)).join('') + r.flush();
+}
+
+describe('redaction', () => {
+  it.each(SECRETS)('redacts a %s in one piece', (_name, secret, replacement) => {
+    expect(redactText(PREFIX + secret + SUFFIX)).toBe(PREFIX + replacement + SUFFIX);
+  });
+
+  it.each(SECRETS)('redacts a %s split at every position into two and three chunks', (_name, secret, replacement) => {
+    const text = PREFIX + secret + SUFFIX;
+    const expected = PREFIX + replacement + SUFFIX;
+    const from = PREFIX.length - 2;
+    const to = PREFIX.length + secret.length + 2;
+    for (let i = from; i <= to; i++) {
+      expect(streamed([text.slice(0, i), text.slice(i)]), `split at ${i}`).toBe(expected);
+      for (let j = i; j <= to; j++) {
+        expect(streamed([text.slice(0, i), text.slice(i, j), text.slice(j)]), `split at ${i},${j}`).toBe(expected);
+      }
+    }
+  });
+
+  it('redacts every secret when streamed one character at a time, all in one text', () => {
+    const text = SECRETS.map(([, s]) => s).join(' and ');
+    const expected = SECRETS.map(([, , r]) => r).join(' and ');
+    expect(redactText(text)).toBe(expected);
+    expect(streamed([...text])).toBe(expected);
+  });
+
+  it('leaves lookalikes alone: Luhn-invalid cards, instance OCIDs, user OCIDs outside key contexts, plain "Bearer"', () => {
+    const text = [
+      'card 4111 1111 1111 1112',
+      'instance ocid1.instance.oc1.iad.anuwcljs',
+      'owner ocid1.user.oc1..aaaaaaaa5hyq2zxo3k',
+      'use Bearer authentication',
+      'timestamp 1733222400000',
+      'phone 555-12-34',
+    ].join('; ');
+    expect(redactText(text)).toBe(text);
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+  });
+
+  it('redacts long bearer tokens and PEM blocks that outgrow the held tail, in small chunks', () => {
+    const token = `abc123${'x'.repeat(1200)}`;
+    const body = Array.from({ length: 40 }, (_, i) => `${i}`.padStart(64, 'Q')).join('\n');
+    const text = `a Bearer ${token} b -----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY----- c`;
+    const expected = 'a Bearer [TOKEN REDACTED] b [PRIVATE_KEY REDACTED] c';
+    expect(redactText(text)).toBe(expected);
+    for (const size of [1, 2, 3, 7, 64, 500]) {
+      const parts = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;
+      expect(streamed(parts), `chunks of ${size}`).toBe(expected);
+    }
+  });
+
+  it('redacts an unterminated private key to the end of the output', () => {
+    const text = `key: -----BEGIN PRIVATE KEY-----\n${'A'.repeat(900)}`;
+    expect(redactText(text)).toBe('key: [PRIVATE_KEY REDACTED]');
+    expect(streamed(text.match(/[\s\S]{1,5}/g)!)).toBe('key: [PRIVATE_KEY REDACTED]');
+  });
+
+  it('holds back a bounded tail on ordinary text', () => {
+    const r = createRedactor();
+    let pushed = 0;
+    let emitted = 0;
+    let maxHeld = 0;
+    for (let i = 0; i < 1000; i++) {
+      const chunk = `word${i} is plain text; `;
+      pushed += chunk.length;
+      emitted += r.push(chunk).length;
+      maxHeld = Math.max(maxHeld, pushed - emitted);
+    }
+    emitted += r.flush().length;
+    expect(emitted).toBe(pushed);
+    expect(maxHeld).toBeLessThanOrEqual(200);
+  });
+
+  it('redacts UI message stream text deltas across chunks, per block, flushing before text-end', async () => {
+    const text = `Your key is AKIAIOSFODNN7EXAMPLE and SSN 123-45-6789.`;
+    const deltas = text.match(/[\s\S]{1,3}/g)!;
+    const chunks: UIMessageChunk[] = [
+      { type: 'start' },
+      { type: 'text-start', id: 't1' },
+      ...deltas.map((delta): UIMessageChunk => ({ type: 'text-delta', id: 't1', delta })),
+      { type: 'text-end', id: 't1' },
+      { type: 'finish' },
+    ];
+    const out: UIMessageChunk[] = [];
+    const readable = new ReadableStream<UIMessageChunk>({
+      start(c) {
+        chunks.forEach((ch) => c.enqueue(ch));
+        c.close();
+      },
+    }).pipeThrough(createRedactionTransform<UIMessageChunk>());
+    for await (const chunk of readable) out.push(chunk);
+    const joined = out.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join('');
+    expect(joined).toBe('Your key is [AWS_KEY REDACTED] and SSN [SSN REDACTED].');
+    const endAt = out.findIndex((c) => c.type === 'text-end');
+    expect(out.slice(endAt + 1).some((c) => c.type === 'text-delta')).toBe(false);
+    expect(out.at(-1)).toEqual({ type: 'finish' });
+  });
+});
