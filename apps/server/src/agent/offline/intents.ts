@@ -11,34 +11,12 @@ const COMPARTMENT_OCID = /\bocid1\.compartment\.[a-z0-9._-]*[a-z0-9]/i;
 const INSTANCE_WORD = /\b(instances?|vms?|virtual machines?|servers?|compute|machines?|hosts?)\b/;
 const STOP = /\b(stop|shut ?down|power ?off|halt)\b/;
 const START = /\b(start|boot|power ?on|turn on)\b/;
-const GET = /\b(get|show|describe|details?|status|info|inspect|about)\b/;
+const GET = /\b(get|show|describe|details?|status|info|inspect)\b/;
+const OTHER_RESOURCE = /\b(buckets?|object storage|vcns?|networks?|subnets?|databases?|adbs?|autonomous|db|costs?|compartments?)\b/;
 const NOT_A_NAME = new Set([
-  'all',
-  'my',
-  'the',
-  'an',
-  'a',
-  'this',
-  'that',
-  'it',
-  'instance',
-  'instances',
-  'vm',
-  'vms',
-  'server',
-  'servers',
-  'me',
-  'details',
-  'status',
-  'of',
-  'for',
-  'named',
-  'called',
-  'running',
-  'stopped',
-  'please',
-  'info',
-  'compute',
+  ...'all my the an a this that it me of for on named called please up down them those these some any every each'.split(' '),
+  ...'instance instances vm vms server servers compute details status info running stopped everything what which how help'.split(' '),
+  ...'bucket buckets database databases db adb vcn vcns network networks cost costs compartment compartments'.split(' '),
 ]);
 
 /** A named target in the request ("stop instance web-1", "start `db-2`"). */
@@ -48,7 +26,8 @@ function extractName(text: string): string | undefined {
   const patterns = [
     /\b(?:instance|vm|server|machine|host)\s+(?:named\s+|called\s+)?([A-Za-z0-9][\w.-]{0,99})/i,
     /\b(?:named|called)\s+([A-Za-z0-9][\w.-]{0,99})/i,
-    /\b(?:stop|start|shut ?down|power ?off|power ?on|boot|describe|inspect|get|show)\s+(?:the\s+|instance\s+)*([A-Za-z0-9][\w.-]{0,99})/i,
+    /\b(?:status|details?|info)\s+(?:of|for|on|about)\s+(?:the\s+|instance\s+)*([A-Za-z0-9][\w.-]{0,99})/i,
+    /\b(?:stop|start|shut ?down|power ?off|power ?on|boot|describe|inspect|get|show)\s+(?:the\s+|instance\s+|me\s+)*([A-Za-z0-9][\w.-]{0,99})/i,
   ];
   for (const re of patterns) {
     const m = re.exec(text);
@@ -56,6 +35,11 @@ function extractName(text: string): string | undefined {
     if (name && !NOT_A_NAME.has(name.toLowerCase())) return name;
   }
   return undefined;
+}
+
+/** A bare word after "show"/"get" is taken as an instance only if it looks like one ("web-1") or was listed. */
+function looksLikeName(name: string, history: readonly ToolOutcome[]): boolean {
+  return /[\d_.-]/.test(name) || resolveInstanceId(name, history) !== undefined;
 }
 
 /** The instance a get/start/stop request targets: an OCID, a name resolved from earlier results, or the name. */
@@ -115,8 +99,12 @@ export function planCalls(text: string, history: readonly ToolOutcome[]): Planne
   }
   const calls: PlannedCall[] = [];
   const scope = withCompartment(text);
+  const named = extractName(text)?.toLowerCase();
+  const otherResource = OTHER_RESOURCE.test(named ? lower.replace(named, ' ') : lower);
   if (INSTANCE_WORD.test(lower) || INSTANCE_OCID.test(text)) calls.push(...instanceCalls(lower, text, history));
-  else if ((STOP.test(lower) || START.test(lower)) && extractName(text)) calls.push(...instanceCalls(lower, text, history));
+  else if (!otherResource && named && (STOP.test(lower) || START.test(lower) || (GET.test(lower) && looksLikeName(named, history)))) {
+    calls.push(...instanceCalls(lower, text, history));
+  }
   if (calls.some((c) => c.toolName !== 'list_instances')) return calls;
   if (/\b(buckets?|object storage)\b/.test(lower)) calls.push({ toolName: 'list_buckets', input: { ...scope } });
   if (/\b(vcns?|virtual cloud networks?|networks?|subnets?)\b/.test(lower)) calls.push({ toolName: 'list_vcns', input: { ...scope } });
