@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { convertToModelMessages, readUIMessageStream, stepCountIs, streamText, tool, type UIMessage, type UIMessageChunk } from 'ai';
 import { z } from 'zod';
 import { createOfflineModel } from './offline-model.ts';
-import { createOutputCapTransform, createRedactionTransform } from './guardrails/output.ts';
+import { createOutputCapTransform } from './guardrails/output.ts';
+import { createRedactionTransform } from './guardrails/redact-stream.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { trimHistory } from './context.ts';
 
@@ -66,6 +67,7 @@ describe('chat flow with the offline model', () => {
     expect(toolPart(listed, 'list_instances')?.state).toBe('output-available');
     expect(text(listed)).toContain('| web-1 | RUNNING | [AWS_KEY REDACTED] | ocid1.instance.oc1..w1 |');
     expect(text(listed)).not.toContain('AKIA');
+    expect(toolPart(listed, 'list_instances')?.output.items[0].shape).toBe('[AWS_KEY REDACTED]');
 
     history.push(listed, { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'stop instance web-1' }] });
     const asking = await turn(tools, history);

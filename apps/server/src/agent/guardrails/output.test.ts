@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UIMessageChunk } from 'ai';
-import { createOutputCapTransform, createRedactionTransform, estimateTokens, truncationNote, type GuardChunk } from './output.ts';
+import { createOutputCapTransform, estimateTokens, truncationNote, type GuardChunk } from './output.ts';
+import { createRedactionTransform } from './redact-stream.ts';
 
 async function through<T extends GuardChunk>(chunks: T[], ...transforms: Array<TransformStream<T, T>>): Promise<T[]> {
   let stream = new ReadableStream<T>({

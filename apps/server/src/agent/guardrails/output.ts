@@ -1,5 +1,3 @@
-import { createRedactor, type Redactor } from './redact.ts';
-
 /**
  * The chunk shapes the output guards understand: AI SDK UI-message-stream chunks and model stream
  * parts (`text-delta` with `delta`) and `streamText` full-stream parts (`text-delta` with `text`).
@@ -7,58 +5,17 @@ import { createRedactor, type Redactor } from './redact.ts';
  */
 export type GuardChunk = { readonly type: string; readonly id?: string; readonly delta?: string; readonly text?: string };
 
-/** Most open text blocks tracked at once (a stream normally has one or two). */
-const MAX_OPEN_BLOCKS = 64;
+/** Most blocks tracked at once (a stream normally has one or two open). */
+export const MAX_OPEN_BLOCKS = 64;
 
-function deltaOf(chunk: GuardChunk): string | undefined {
+/** The text a delta chunk carries (`delta`, else `text`). */
+export function deltaOf(chunk: GuardChunk): string | undefined {
   return typeof chunk.delta === 'string' ? chunk.delta : typeof chunk.text === 'string' ? chunk.text : undefined;
 }
 
-function withDelta<T extends GuardChunk>(chunk: T, value: string): T {
+/** The chunk with its delta text replaced, in whichever field it used. */
+export function withDelta<T extends GuardChunk>(chunk: T, value: string): T {
   return typeof chunk.delta === 'string' ? { ...chunk, delta: value } : { ...chunk, text: value };
-}
-
-const DELTA = /^(text|reasoning)-delta$/;
-const END = /^(text|reasoning)-end$/;
-
-/**
- * Redacts secrets and PII (see `redact.ts`) in text and reasoning deltas, per block id, exactly
- * across chunk boundaries: a held-back tail is released with the next delta, before the block's
- * `*-end`, or when the stream ends.
- */
-export function createRedactionTransform<T extends GuardChunk>(): TransformStream<T, T> {
-  const open = new Map<string, { redactor: Redactor; template: T }>();
-  const release = (key: string, controller: TransformStreamDefaultController<T>) => {
-    const block = open.get(key);
-    if (!block) return;
-    open.delete(key);
-    const rest = block.redactor.flush();
-    if (rest) controller.enqueue(withDelta(block.template, rest));
-  };
-  return new TransformStream<T, T>({
-    transform(chunk, controller) {
-      const key = `${chunk.type.split('-')[0]}:${chunk.id ?? ''}`;
-      const delta = deltaOf(chunk);
-      if (DELTA.test(chunk.type) && delta !== undefined) {
-        let block = open.get(key);
-        if (!block) {
-          if (open.size >= MAX_OPEN_BLOCKS) release(open.keys().next().value!, controller);
-          block = { redactor: createRedactor(), template: chunk };
-          open.set(key, block);
-        }
-        const safe = block.redactor.push(delta);
-        if (safe) controller.enqueue(withDelta(chunk, safe));
-        return;
-      }
-      if (END.test(chunk.type)) release(key, controller);
-      else if (chunk.type === 'finish' || chunk.type === 'error' || chunk.type === 'abort')
-        for (const k of [...open.keys()]) release(k, controller);
-      controller.enqueue(chunk);
-    },
-    flush(controller) {
-      for (const k of [...open.keys()]) release(k, controller);
-    },
-  });
 }
 
 /** Most output tokens per response. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UIMessageChunk } from 'ai';
 import { createRedactor, luhnValid, redactText } from './redact.ts';
-import { createRedactionTransform } from './output.ts';
+import { createRedactionTransform } from './redact-stream.ts';
 
 const PEM_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6';
 const SECRETS: Array<[string, string, string]> = [
@@ -121,5 +121,33 @@ describe('redaction', () => {
     const endAt = out.findIndex((c) => c.type === 'text-end');
     expect(out.slice(endAt + 1).some((c) => c.type === 'text-delta')).toBe(false);
     expect(out.at(-1)).toEqual({ type: 'finish' });
+  });
+
+  it('redacts streamed tool-input deltas per call and whole tool inputs, outputs and errors', async () => {
+    const json = JSON.stringify({ note: 'card 4111111111111111' });
+    const chunks: UIMessageChunk[] = [
+      { type: 'tool-input-start', toolCallId: 'c1', toolName: 'x' },
+      ...json
+        .match(/[\s\S]{1,4}/g)!
+        .map((inputTextDelta): UIMessageChunk => ({ type: 'tool-input-delta', toolCallId: 'c1', inputTextDelta })),
+      { type: 'tool-input-available', toolCallId: 'c1', toolName: 'x', input: { note: 'card 4111111111111111' } },
+      { type: 'tool-output-available', toolCallId: 'c1', output: { items: [{ ssn: '123-45-6789', id: 'ocid1.instance.oc1..keep' }] } },
+      { type: 'tool-output-error', toolCallId: 'c2', errorText: 'denied for AKIAIOSFODNN7EXAMPLE' },
+    ];
+    const readable = new ReadableStream<UIMessageChunk>({
+      start(c) {
+        chunks.forEach((ch) => c.enqueue(ch));
+        c.close();
+      },
+    }).pipeThrough(createRedactionTransform<UIMessageChunk>());
+    const out: UIMessageChunk[] = [];
+    for await (const chunk of readable) out.push(chunk);
+    const streamedInput = out.flatMap((c) => (c.type === 'tool-input-delta' ? [c.inputTextDelta] : [])).join('');
+    expect(streamedInput).toBe(JSON.stringify({ note: 'card [CARD REDACTED]' }));
+    expect(out.find((c) => c.type === 'tool-input-available')).toMatchObject({ input: { note: 'card [CARD REDACTED]' } });
+    expect(out.find((c) => c.type === 'tool-output-available')).toMatchObject({
+      output: { items: [{ ssn: '[SSN REDACTED]', id: 'ocid1.instance.oc1..keep' }] },
+    });
+    expect(out.find((c) => c.type === 'tool-output-error')).toMatchObject({ errorText: 'denied for [AWS_KEY REDACTED]' });
   });
 });
