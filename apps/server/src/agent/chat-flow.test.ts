@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { convertToModelMessages, readUIMessageStream, stepCountIs, streamText, tool, type UIMessage, type UIMessageChunk } from 'ai';
+import { convertToModelMessages, readUIMessageStream, stepCountIs, streamText, tool, type UIMessage } from 'ai';
 import { z } from 'zod';
 import { createOfflineModel } from './offline-model.ts';
-import { createOutputCapTransform } from './guardrails/output.ts';
-import { createRedactionTransform } from './guardrails/redact-stream.ts';
+import { guardInput, guardOutput } from './guardrails/guard.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { trimHistory } from './context.ts';
 
@@ -39,6 +38,7 @@ function makeTools(executed: string[]) {
 type Tools = ReturnType<typeof makeTools>;
 
 async function turn(tools: Tools, history: UIMessage[], continuing?: UIMessage): Promise<UIMessage> {
+  expect(guardInput(history).blocked).toBe(false);
   const result = streamText({
     model: createOfflineModel(),
     system: buildSystemPrompt({ orgName: 'Acme', region: 'us-ashburn-1', compartment: null, cloudKind: 'sandbox', now: new Date(0) }),
@@ -46,10 +46,7 @@ async function turn(tools: Tools, history: UIMessage[], continuing?: UIMessage):
     tools,
     stopWhen: stepCountIs(3),
   });
-  const stream = result
-    .toUIMessageStream({ originalMessages: history })
-    .pipeThrough(createRedactionTransform<UIMessageChunk>())
-    .pipeThrough(createOutputCapTransform<UIMessageChunk>());
+  const stream = guardOutput(result.toUIMessageStream({ originalMessages: history }));
   let last: UIMessage | undefined;
   for await (const message of readUIMessageStream<UIMessage>({ stream, message: continuing })) last = message;
   return last!;
