@@ -14,6 +14,12 @@ const SECRETS: Array<[string, string, string]> = [
   ['oci tenancy in json', '"tenancy": "ocid1.tenancy.oc1..aaaaaaaaq7lrl3h"', '"tenancy": "[OCI_TENANCY REDACTED]"'],
   ['bearer token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_abc', 'Authorization: Bearer [TOKEN REDACTED]'],
   ['pem key', `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----`, '[PRIVATE_KEY REDACTED]'],
+  [
+    'encrypted pem key',
+    `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${PEM_BODY.slice(0, 40)}\n-----END ENCRYPTED PRIVATE KEY-----`,
+    '[PRIVATE_KEY REDACTED]',
+  ],
+  ['bearer token (tabs, late digit)', 'Bearer\t\t\t\tabcdefghijklmnopqrstuv1xyz', 'Bearer\t\t\t\t[TOKEN REDACTED]'],
 ];
 
 const PREFIX = 'Here it is: ';
@@ -95,7 +101,7 @@ describe('redaction', () => {
     }
     emitted += r.flush().length;
     expect(emitted).toBe(pushed);
-    expect(maxHeld).toBeLessThanOrEqual(200);
+    expect(maxHeld).toBeLessThanOrEqual(96 + 24 + 30);
   });
 
   it('redacts UI message stream text deltas across chunks, per block, flushing before text-end', async () => {
@@ -149,5 +155,31 @@ describe('redaction', () => {
       output: { items: [{ ssn: '[SSN REDACTED]', id: 'ocid1.instance.oc1..keep' }] },
     });
     expect(out.find((c) => c.type === 'tool-output-error')).toMatchObject({ errorText: 'denied for [AWS_KEY REDACTED]' });
+  });
+
+  it('gives the same output for 300 random chunkings of a long text full of secrets and near misses', () => {
+    const pieces = [
+      ...SECRETS.map(([, s]) => s),
+      '4111 1111 1111 1112',
+      'Bearer short',
+      'ocid1.instance.oc1..x',
+      '-----BEGIN',
+      '12-34-5678',
+      'AKIA123',
+    ];
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const text = Array.from({ length: 60 }, (_, i) => `${pieces[i % pieces.length]} ${'lorem ipsum'.slice(0, i % 12)} `).join('');
+    const expected = redactText(text);
+    for (const [, secret] of SECRETS) expect(expected).not.toContain(secret);
+    for (let run = 0; run < 300; run++) {
+      const parts: string[] = [];
+      for (let at = 0; at < text.length;) {
+        const size = 1 + Math.floor(random() ** 2 * 200);
+        parts.push(text.slice(at, at + size));
+        at += size;
+      }
+      expect(streamed(parts), `run ${run}`).toBe(expected);
+    }
   });
 });

@@ -30,19 +30,19 @@ export function luhnValid(digits: string): boolean {
 }
 
 const TOKEN_CHARS = 'A-Za-z0-9\\-._~+/=';
-const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const PEM_END = /-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY-----/;
 
 const PATTERNS: readonly Pattern[] = [
   {
     name: 'pem',
-    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[\s\S]*$)/g,
+    re: /-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY-----|[\s\S]*$)/g,
     replace: () => '[PRIVATE_KEY REDACTED]',
     until: PEM_END,
   },
   {
     name: 'bearer',
-    re: new RegExp(`\\b([Bb]earer[ \\t]+)(?=[${TOKEN_CHARS}]{0,23}[0-9])[${TOKEN_CHARS}]{16,}`, 'g'),
-    replace: (m) => `${/^[Bb]earer[ \t]+/.exec(m)![0]}[TOKEN REDACTED]`,
+    re: new RegExp(`\\b([Bb]earer[ \\t]{1,8})(?=[${TOKEN_CHARS}]{0,23}[0-9])[${TOKEN_CHARS}]{16,}`, 'g'),
+    replace: (m) => `${/^[Bb]earer[ \t]{1,8}/.exec(m)![0]}[TOKEN REDACTED]`,
     swallow: new RegExp(`^[${TOKEN_CHARS}]*`),
   },
   { name: 'aws', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, replace: () => '[AWS_KEY REDACTED]' },
@@ -64,8 +64,15 @@ const PATTERNS: readonly Pattern[] = [
   },
 ];
 
-/** Characters always held back: longer than any bounded match or any pattern's lead-in. */
-const HOLD = 160;
+/**
+ * Characters always held back. Every pattern matches as soon as its first characters are there
+ * (a tentative match then holds the cut before it), so the tail only has to cover the longest
+ * lead-in that does not match yet: a PEM header (≤ 66), `Bearer` + spaces + the digit look-ahead
+ * (≤ 38), a spaced card number before its last group (≤ 17).
+ */
+const HOLD = 96;
+/** Text is released in steps of at least this much, so a stream of tiny deltas is not rescanned per delta. */
+const STEP = 24;
 /** Characters of already-emitted text kept so look-behinds see what preceded the buffer. */
 const CONTEXT = 48;
 
@@ -80,7 +87,7 @@ interface Found {
 function scan(text: string, from: number): Found[] {
   const found: Found[] = [];
   for (const pattern of PATTERNS) {
-    const re = new RegExp(pattern.re.source, pattern.re.flags);
+    const re = pattern.re; // global and used synchronously only, so its lastIndex can be reset here
     re.lastIndex = from;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[0].length === 0) {
@@ -164,6 +171,7 @@ export function createRedactor(): Redactor {
   }
 
   function emit(final: boolean): string {
+    if (!final && buffer.length < HOLD + STEP) return '';
     const base = context.length;
     const found = scan(context + buffer, base).map((f) => ({ ...f, start: f.start - base, end: f.end - base }));
     let cut = buffer.length;
