@@ -65,6 +65,16 @@ describe('trimHistory', () => {
     expect((messages[1]!.parts[1] as { output: unknown }).output).not.toEqual(OMITTED_OUTPUT);
   });
 
+  it('replaces files of old turns with a note when over budget', () => {
+    const image: UIMessage = {
+      id: 'img',
+      role: 'user',
+      parts: [{ type: 'file', mediaType: 'image/png', filename: 'diagram.png', url: `data:image/png;base64,${'A'.repeat(40_000)}` }],
+    };
+    const kept = trimHistory([image, reply('a', 'nice'), user('now', 'and now?')], 1000);
+    expect(kept[0]!.parts).toEqual([{ type: 'text', text: '[file diagram.png omitted from older history]' }]);
+  });
+
   it('keeps the whole current turn, including an assistant message awaiting approval, even over budget', () => {
     const pending: UIMessage = {
       id: 'pending',

@@ -39,11 +39,12 @@ function isToolPart(part: Part): boolean {
   return part.type === 'dynamic-tool' || part.type.startsWith('tool-');
 }
 
-/** The message without its bulky payloads: tool outputs replaced by a stub, reasoning dropped. */
+/** The message without its bulky payloads: tool outputs and files replaced by stubs, reasoning dropped. */
 function stripPayloads(message: UIMessage): UIMessage {
   const parts = message.parts.flatMap((part): Part[] => {
     if (part.type === 'reasoning') return [];
     const p = part as Record<string, unknown>;
+    if (part.type === 'file') return [{ type: 'text', text: `[file ${part.filename ?? part.mediaType} omitted from older history]` }];
     if (isToolPart(part) && p.state === 'output-available') return [{ ...part, output: OMITTED_OUTPUT } as Part];
     return [part];
   });
@@ -53,8 +54,8 @@ function stripPayloads(message: UIMessage): UIMessage {
 /**
  * Keeps the newest messages that fit in `budgetTokens` (estimated), never more than
  * `maxMessages`. The current turn — the latest user message and everything after it (tool
- * approvals being resumed) — is always kept whole, even over budget. To make room, tool outputs
- * and reasoning of older turns are dropped first (oldest first); then whole older messages,
+ * approvals being resumed) — is always kept whole, even over budget. To make room, tool outputs,
+ * files and reasoning of older turns are dropped first (oldest first); then whole older messages,
  * oldest first. The kept history never starts with an assistant message. Pure: the input is not
  * modified.
  */
