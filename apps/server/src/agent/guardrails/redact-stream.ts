@@ -74,3 +74,18 @@ export function createRedactionTransform<T extends GuardChunk>(): TransformStrea
     },
   });
 }
+
+/**
+ * A UI message with the same redaction applied to its text, reasoning, tool inputs, outputs and
+ * error texts — for persisting a message assembled from the unguarded stream (e.g. in
+ * `toUIMessageStream({ onFinish })`), so what is saved matches what the user saw.
+ */
+export function redactUIMessage<M extends { parts: ReadonlyArray<{ type: string }> }>(message: M): M {
+  const parts = message.parts.map((part) => {
+    const p = part as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...p };
+    for (const field of ['text', 'input', 'output', 'errorText'] as const) if (field in p) out[field] = redactDeep(p[field]);
+    return out;
+  });
+  return { ...message, parts } as M;
+}

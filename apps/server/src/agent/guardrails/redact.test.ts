@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UIMessageChunk } from 'ai';
 import { createRedactor, luhnValid, redactText } from './redact.ts';
-import { createRedactionTransform } from './redact-stream.ts';
+import { createRedactionTransform, redactUIMessage } from './redact-stream.ts';
 
 const PEM_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6';
 const SECRETS: Array<[string, string, string]> = [
@@ -181,5 +181,27 @@ describe('redaction', () => {
       }
       expect(streamed(parts), `run ${run}`).toBe(expected);
     }
+  });
+
+  it('redacts a whole UI message for persistence without touching the original', () => {
+    const message = {
+      id: 'm1',
+      role: 'assistant' as const,
+      parts: [
+        { type: 'step-start' },
+        { type: 'text', text: 'SSN 123-45-6789' },
+        {
+          type: 'tool-get_user',
+          toolCallId: 'c',
+          state: 'output-available',
+          input: { q: 'x' },
+          output: { key: 'AKIAIOSFODNN7EXAMPLE', n: 3 },
+        },
+      ],
+    };
+    const redacted = redactUIMessage(message);
+    expect(redacted.parts[1]).toEqual({ type: 'text', text: 'SSN [SSN REDACTED]' });
+    expect(redacted.parts[2]).toMatchObject({ input: { q: 'x' }, output: { key: '[AWS_KEY REDACTED]', n: 3 } });
+    expect(message.parts[1]).toEqual({ type: 'text', text: 'SSN 123-45-6789' });
   });
 });
