@@ -56,6 +56,26 @@ describe('sandbox seed', () => {
     expect(rows[0]!.n).toBe(generateTenancy(org.id).length);
   });
 
+  it('seeds once when two replicas touch a new org at the same time', async () => {
+    const org = await createOrg(database.db);
+    const [a, b] = await Promise.all([
+      createSandboxProvider(database.db).forOrg(org.id).listBuckets(),
+      createSandboxProvider(database.db).forOrg(org.id).listBuckets(),
+    ]);
+    expect(a).toEqual(b);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from cloud_sandbox_resources where org_id = ${org.id}`.execute(
+      database.db,
+    );
+    expect(rows[0]!.n).toBe(generateTenancy(org.id).length);
+  });
+
+  it('seeds again after a first call that failed (its transaction rolled the seed back)', async () => {
+    const org = await createOrg(database.db);
+    const cloud = createSandboxProvider(database.db).forOrg(org.id);
+    await expect(cloud.getInstance('ocid1.instance.oc1.eu-frankfurt-1.missing')).rejects.toMatchObject({ statusCode: 404 });
+    expect((await cloud.listInstances()).count).toBe(10);
+  });
+
   it('keeps each org in its own tenancy (RLS through withTenant)', async () => {
     const a = await createOrg(database.db);
     const b = await createOrg(database.db);
