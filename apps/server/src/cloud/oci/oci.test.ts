@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOciProvider } from './index.ts';
 import { createTestIdentity, startStandIn, type TestIdentity } from './stand-in.test-helper.ts';
 import { translateOciError } from './errors.ts';
+import { findTool } from '../catalogue/index.ts';
+import type { ToolContext } from '../catalogue/types.ts';
+import { mapLimit } from './storage.ts';
 
 let id: TestIdentity;
 let other: TestIdentity;
@@ -135,6 +138,32 @@ describe('OCI adapter against a signed stand-in', () => {
       '/n/frtestns/b',
       '/n/frtestns/b/public-site',
     ]);
+  });
+
+  it('runs catalogue tools on the OCI adapter with the same result shapes', async () => {
+    const ctx = { actor: {} as ToolContext['actor'], cloud: provider(id.configFile), signal: new AbortController().signal };
+    const list = findTool('list_instances')!;
+    const out = (await list.execute(ctx, list.input.parse({}))) as { items: { name: string }[]; count: number };
+    expect(out.count).toBe(1);
+    expect(out.items[0]!.name).toBe('web-1');
+    const pub = findTool('find_public_buckets')!;
+    expect(await pub.execute(ctx, pub.input.parse({}))).toMatchObject({
+      count: 1,
+      items: [{ name: 'public-site', publicAccessType: 'ObjectRead' }],
+    });
+  });
+
+  it('bounds concurrent bucket reads and keeps their order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapLimit([...Array(20).keys()], 3, async (i) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return i * 2;
+    });
+    expect(out).toEqual([...Array(20).keys()].map((i) => i * 2));
+    expect(peak).toBe(3);
   });
 
   it('translates a 404 into a readable CLOUD_API_ERROR with status 404', async () => {

@@ -21,6 +21,20 @@ type StorageOps = Pick<
 /** Buckets are fetched with these extra fields (counts and sizes are not in the list summary). */
 const BUCKET_FIELDS = ['approximateCount', 'approximateSize'] as any;
 
+/** Maps with at most `n` calls in flight (order kept), so a long bucket list cannot flood OCI. */
+export async function mapLimit<S, T>(items: S[], n: number, fn: (s: S) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
 /** Object storage and autonomous databases through the OCI SDK. */
 export function ociStorageOps(x: OciContext): StorageOps {
   let namespace: Promise<string> | null = null;
@@ -44,7 +58,7 @@ export function ociStorageOps(x: OciContext): StorageOps {
         const r = await c.objectStorage.listBuckets({ namespaceName, compartmentId: x.compartment(c, o), limit: x.limit(o) });
         return r.items.map((b) => b.name);
       });
-      const items = await Promise.all(names.map(getBucket));
+      const items = await mapLimit(names, 8, getBucket);
       return { items, count: items.length };
     },
     getBucket,
