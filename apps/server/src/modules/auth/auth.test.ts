@@ -1,3 +1,5 @@
+import { createAuthEndpoint } from 'better-auth/api';
+import type { BetterAuthPlugin } from 'better-auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.ts';
 import { apiKeyFor, cookieHeader, loginAs, countProcessStatements, untilCalm } from '../../../test/auth.ts';
@@ -51,5 +53,22 @@ describe('auth hook', () => {
     expect(cookieHeader(out.headers['set-cookie'])).toContain('cloudnow.session_token=;');
     const res = await t.app.inject({ url: '/api/me', headers: login.headers });
     expect(res.statusCode).toBe(401);
+  });
+
+  it('reload() rebuilds Better Auth with extra plugins; existing sessions survive', async () => {
+    const login = await loginAs(t);
+    const probe = {
+      id: 'probe',
+      endpoints: { probePing: createAuthEndpoint('/probe/ping', { method: 'GET' }, async (ctx) => ctx.json({ pong: true })) },
+    } satisfies BetterAuthPlugin;
+    t.app.auth.expose('/probe');
+    expect((await t.app.inject({ url: '/api/auth/probe/ping' })).statusCode).toBe(404);
+    t.app.auth.reload({ plugins: [probe] });
+    const res = await t.app.inject({ url: '/api/auth/probe/ping' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ pong: true });
+    expect((await t.app.inject({ url: '/api/me', headers: login.headers })).statusCode).toBe(200);
+    t.app.auth.reload({ plugins: [] });
+    expect((await t.app.inject({ url: '/api/auth/probe/ping' })).statusCode).toBe(404);
   });
 });
