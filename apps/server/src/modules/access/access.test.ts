@@ -145,6 +145,21 @@ describe('own sessions', () => {
     expect((await t.app.inject({ url: '/api/me', headers: login.headers })).statusCode).toBe(200);
   });
 
+  it('Better Auth revoke-other-sessions ends the other devices at once', async () => {
+    const login = await loginAs(t);
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: login.user.email, password: login.password },
+    });
+    const secondHeaders = { cookie: cookieHeader(second.headers['set-cookie']) };
+    expect((await t.app.inject({ url: '/api/me', headers: secondHeaders })).statusCode).toBe(200);
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/revoke-other-sessions', headers: login.headers, payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/me', headers: secondHeaders })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/me', headers: login.headers })).statusCode).toBe(200);
+  });
+
   it('bounds the list (limit ≤ 500)', async () => {
     const login = await loginAs(t);
     const res = await t.app.inject({ url: '/api/account/sessions?limit=501', headers: login.headers });
