@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { DatabaseSettings } from './db/database.ts';
@@ -36,6 +36,10 @@ export interface AppOptions {
   webDist?: string;
   /** Event-bus listener cap (default 1000). */
   listenerCap?: number;
+  /** Backoff of the background database connect loop (defaults: 500 ms doubling to 30 s). */
+  dbRetry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Extra plugins registered after the modules and before the web app (tests add routes here). */
+  plugins?: ReadonlyArray<FastifyPluginAsync>;
 }
 
 /**
@@ -68,7 +72,12 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
     reply.header('x-request-id', req.id);
   });
 
-  await app.register(dbPlugin, { settings: options.database ?? config.database, migrate: config.migrateOnStart });
+  await app.register(dbPlugin, {
+    settings: options.database ?? config.database,
+    migrate: config.migrateOnStart,
+    initialDelayMs: options.dbRetry?.initialDelayMs,
+    maxDelayMs: options.dbRetry?.maxDelayMs,
+  });
   await app.register(valkeyPlugin, { url: config.valkey?.url ?? null, prefix: config.valkey?.prefix ?? 'cloudnow:' });
   await app.register(eventsPlugin, {
     valkey: app.valkey,
@@ -85,6 +94,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(openapiPlugin, { docs: config.apiDocs, version: VERSION });
   await app.register(healthPlugin);
   await registerModules(app, { config, secret: options.secret });
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
   await app.register(webPlugin, options.webDist ? { distDir: options.webDist } : {});
   return app;
 }

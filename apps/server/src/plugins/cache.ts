@@ -97,7 +97,8 @@ export function createCache(opts: CacheOptions): Cache {
   async function writeRemote(full: string, value: unknown, ttl: number): Promise<void> {
     if (!valkey) return;
     try {
-      await valkey.set(prefix + 'cache:' + full, JSON.stringify(value ?? null), 'EX', Math.max(1, ttl));
+      // EX takes whole seconds: a fractional TTL is rounded up (Valkey rejects it otherwise).
+      await valkey.set(prefix + 'cache:' + full, JSON.stringify(value ?? null), 'EX', Math.max(1, Math.ceil(ttl)));
     } catch (err) {
       failOpen(err, 'set');
     }
