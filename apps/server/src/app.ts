@@ -63,6 +63,10 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
     trustProxy: true,
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: 'idle',
+    // While draining, a request on an already-open keep-alive connection is still served (with
+    // `Connection: close`) instead of Fastify's bare 503: in-flight clients finish cleanly and a
+    // load balancer probing /readyz on its connection reads our 503 `draining`.
+    return503OnClosing: false,
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: true } },
   });

@@ -43,6 +43,8 @@ export const envSchema = z.object({
   CLOUDNOW_MIGRATE_ON_START: bool.default(true),
   /** Seconds a SIGTERM waits for in-flight requests and streams before closing anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: seconds.default(30),
+  /** Seconds a SIGTERM keeps accepting after /readyz turned 503, so a load balancer can notice. */
+  SHUTDOWN_DRAIN_DELAY_SECONDS: seconds.default(0),
   /** Bearer token for /metrics. Unset: /metrics answers loopback clients only. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Layer-1 rate limit: requests per minute per IP, in-process. */
@@ -84,6 +86,7 @@ export interface Config {
   readonly runWorker: boolean;
   readonly migrateOnStart: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly shutdownDrainDelayMs: number;
   readonly metricsToken: string | null;
   readonly rateLimitPerIp: number;
   readonly pressure: {
@@ -137,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     runWorker: e.CLOUDNOW_RUN_WORKER,
     migrateOnStart: e.CLOUDNOW_MIGRATE_ON_START,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN ?? null,
     rateLimitPerIp: e.RATE_LIMIT_PER_IP,
     pressure: {
