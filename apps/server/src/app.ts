@@ -60,7 +60,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: 'idle',
     // While draining, a request on an already-open keep-alive connection is still served (with

@@ -47,6 +47,11 @@ export const envSchema = z.object({
   SHUTDOWN_DRAIN_DELAY_SECONDS: seconds.default(0),
   /** Bearer token for /metrics. Unset: /metrics answers loopback clients only. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Which peers may set X-Forwarded-For (the client IP for rate limits and logs): `true`, `false`,
+   * or a comma-separated list of addresses, CIDRs and the names loopback/linklocal/uniquelocal.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback,linklocal,uniquelocal'),
   /** Layer-1 rate limit: requests per minute per IP, in-process. */
   RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(600),
   /** under-pressure: maximum event-loop delay (ms) before answering 503. */
@@ -89,6 +94,8 @@ export interface Config {
   readonly shutdownDrainDelayMs: number;
   readonly metricsToken: string | null;
   readonly rateLimitPerIp: number;
+  /** Fastify `trustProxy`: true, false, or the trusted peers. */
+  readonly trustProxy: boolean | string;
   readonly pressure: {
     readonly maxEventLoopDelayMs: number;
     readonly maxHeapBytes: number;
@@ -143,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN ?? null,
     rateLimitPerIp: e.RATE_LIMIT_PER_IP,
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     pressure: {
       maxEventLoopDelayMs: e.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
       maxHeapBytes: e.PRESSURE_MAX_HEAP_BYTES,
