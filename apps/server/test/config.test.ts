@@ -59,7 +59,9 @@ describe('parseConfig', () => {
   it('requires CLOUDNOW_SECRET with DATABASE_URL', () => {
     expect(() => parseConfig({ DATABASE_URL: 'postgres://u@db/cn' })).toThrow(ConfigError);
     expect(() => parseConfig({ DATABASE_URL: 'postgres://u@db/cn' })).toThrow(/CLOUDNOW_SECRET: required when DATABASE_URL is set/);
-    expect(() => parseConfig({ DATABASE_URL: 'postgres://u@db/cn', CLOUDNOW_SECRET: 'short' })).toThrow(/CLOUDNOW_SECRET: must be at least 32/);
+    expect(() => parseConfig({ DATABASE_URL: 'postgres://u@db/cn', CLOUDNOW_SECRET: 'short' })).toThrow(
+      /CLOUDNOW_SECRET: must be at least 32/,
+    );
     expect(parseConfig({ DATABASE_URL: 'postgres://u@db/cn', CLOUDNOW_SECRET: SECRET }).secret).toBe(SECRET);
   });
 

@@ -109,6 +109,15 @@ describe('graceful shutdown', () => {
     expect(app.database.handle!.closed).toBe(true);
     expect(app.database.handle!.statementsAfterClose).toBe(0);
     // jobs stop before cache and events close, and the database closes last
-    expect(stopOrder).toEqual(['jobs:start', 'jobs:done', 'cache:start', 'cache:done', 'events:start', 'events:done', 'db:start', 'db:done']);
+    expect(stopOrder).toEqual([
+      'jobs:start',
+      'jobs:done',
+      'cache:start',
+      'cache:done',
+      'events:start',
+      'events:done',
+      'db:start',
+      'db:done',
+    ]);
   });
 });

@@ -55,7 +55,10 @@ describe('event bus (in process)', () => {
     expect(lines.filter((l) => l.msg.includes('80 %'))).toHaveLength(0);
     offs.push(bus.subscribe('test.other', () => {}));
     expect(lines.filter((l) => l.msg.includes('80 %'))).toHaveLength(1);
-    offs.push(bus.subscribe('test.ping', () => {}), bus.subscribe('test.ping', () => {}));
+    offs.push(
+      bus.subscribe('test.ping', () => {}),
+      bus.subscribe('test.ping', () => {}),
+    );
     expect(bus.listenerCount()).toBe(10);
     expect(() => bus.subscribe('test.ping', () => {})).toThrow(expect.objectContaining({ code: 'LISTENER_CAP_REACHED', statusCode: 503 }));
     expect(bus.listenerCount()).toBe(10);

@@ -125,7 +125,8 @@ describe('metrics', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     const text = res.body;
-    for (const state of ['total', 'idle', 'waiting']) expect(text).toMatch(new RegExp(`cloudnow_db_pool_connections\\{state="${state}"\\} \\d+`));
+    for (const state of ['total', 'idle', 'waiting'])
+      expect(text).toMatch(new RegExp(`cloudnow_db_pool_connections\\{state="${state}"\\} \\d+`));
     expect(text).toMatch(/cloudnow_cache_operations\{result="hit"\} [1-9]/);
     expect(text).toMatch(/cloudnow_cache_operations\{result="miss"\} [1-9]/);
     expect(text).toMatch(/cloudnow_cache_operations\{result="error"\} 0/);

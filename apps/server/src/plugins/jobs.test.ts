@@ -50,9 +50,7 @@ describe('jobs (pg-boss on the portal database)', () => {
     expect(rolledBackId).toBeTruthy();
     expect(await app.jobs.boss.findJobs('test.tx', { id: rolledBackId! })).toEqual([]);
 
-    const counted = await countQueries(() =>
-      app.db.transaction().execute(async (tx) => app.jobs.send('test.tx', { n: 2 }, { tx })),
-    );
+    const counted = await countQueries(() => app.db.transaction().execute(async (tx) => app.jobs.send('test.tx', { n: 2 }, { tx })));
     // BEGIN, the insert, COMMIT — the job rides the caller's transaction, on its connection
     expect(counted.statements[0]).toBe('begin');
     expect(counted.statements.at(-1)).toBe('commit');
