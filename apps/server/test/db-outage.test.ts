@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
   proxy = new TcpProxy(await freePort(), target);
   const url = `postgres://postgres@127.0.0.1:${proxy.port}/${dbName}`;
-  app = await buildApp(testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '1000' }), {
+  app = await buildApp(testConfig(), {
     secret: TEST_SECRET,
     logger: false,
     workers: false,

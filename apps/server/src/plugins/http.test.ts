@@ -36,13 +36,26 @@ async function testRoutes(app: FastifyInstance): Promise<void> {
 
 let t: TestApp;
 let withToken: TestApp;
+let pressured: TestApp;
+let handlerRuns = 0;
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 beforeAll(async () => {
   t = await buildTestApp({ plugins: [testRoutes], webDist: '/nonexistent/web/dist' });
   withToken = await buildTestApp({ database: t.database, env: { METRICS_TOKEN: TOKEN } });
+  // Any heap use is "too much": under-pressure sheds as soon as it has sampled once.
+  pressured = await buildTestApp({
+    database: t.database,
+    env: { PRESSURE_MAX_HEAP_BYTES: '1' },
+    plugins: [
+      async (app) => {
+        app.get('/api/test/work', { config: { public: true } }, async () => ({ runs: ++handlerRuns }));
+      },
+    ],
+  });
 });
 afterAll(async () => {
+  await pressured.close();
   await withToken.close();
   await t.close();
 });
@@ -158,6 +171,30 @@ describe('metrics', () => {
     const right = await withToken.app.inject({ url: '/metrics', remoteAddress: '10.1.2.3', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(right.statusCode).toBe(200);
     expect(right.body).toContain('cloudnow_db_pool_connections');
+  });
+});
+
+describe('load shedding', () => {
+  it('under pressure: routes answer 503 UNDER_PRESSURE without running, probes and metrics still answer', async () => {
+    const deadline = Date.now() + 10_000;
+    let res = await pressured.app.inject({ url: '/api/test/work' });
+    while (res.statusCode !== 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50)); // waiting for the plugin's first sample
+      res = await pressured.app.inject({ url: '/api/test/work' });
+    }
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'UNDER_PRESSURE' });
+    expect(res.headers['retry-after']).toBe('10');
+    const runs = handlerRuns;
+    expect((await pressured.app.inject({ url: '/api/test/work' })).statusCode).toBe(503);
+    expect(handlerRuns).toBe(runs);
+    expect((await pressured.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    expect((await pressured.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await pressured.app.inject({ url: '/metrics' })).statusCode).toBe(200);
+  });
+
+  it('not under pressure (the default limits), the same route runs', async () => {
+    expect((await t.app.inject({ url: '/api/test/items/1' })).statusCode).toBe(200);
   });
 });
 
