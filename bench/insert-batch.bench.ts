@@ -94,6 +94,7 @@ async function measure(db: Kysely<BenchDB>, n: number, mode: 'batch' | 'loop'): 
   return { statements, ms: median(times) };
 }
 
+/** The insert-batch benchmark (run by bench/run.ts). */
 export default async function insertBatch(): Promise<BenchResult> {
   const backends: Backend[] = [await openPglite()];
   const pgBackend = await openPostgres();

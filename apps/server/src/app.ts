@@ -20,6 +20,7 @@ import healthPlugin from './plugins/health.ts';
 import webPlugin from './plugins/web.ts';
 import { registerModules } from './modules/index.ts';
 
+/** The portal version (OpenAPI document, /readyz). */
 export const VERSION = '0.1.0';
 
 /** What `buildApp` needs besides the config; tests and the CLI pass these. */

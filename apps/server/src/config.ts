@@ -10,6 +10,7 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 
 const seconds = z.coerce.number().int().nonnegative();
 
+/** The environment schema: every variable CloudNow reads (README's configuration table lists them all). */
 export const envSchema = z.object({
   /** TCP port the HTTP server listens on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -66,6 +67,7 @@ export const envSchema = z.object({
   CLOUDNOW_CONTAINER: bool.default(false),
 });
 
+/** The parsed environment. */
 export type Env = z.infer<typeof envSchema>;
 
 /** The parsed, frozen configuration every module receives (never `process.env`). */
@@ -104,6 +106,7 @@ export interface Config {
   readonly apiDocs: boolean;
 }
 
+/** An invalid environment; the message names every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

@@ -11,6 +11,7 @@ import { parseConfig, type Config } from '../src/config.ts';
 import type { DatabaseSettings } from '../src/db/database.ts';
 import type { DB } from '../src/db/schema.ts';
 
+/** The secret every test app uses. */
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /** A database of this test file's own: a PGlite loaded from the template, or a copy of the PG template. */
@@ -21,6 +22,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The backend this test run uses. */
 export const backend = (): 'pglite' | 'postgres' => inject('backend');
 
 /** Creates a fresh, migrated database (the template's copy) for one test file or test. */
@@ -76,6 +78,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
+/** A built, ready test app and its database. */
 export interface TestApp {
   app: FastifyInstance;
   db: Kysely<DB>;
@@ -85,6 +88,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Options of `buildTestApp`: AppOptions plus env overrides and a shared database. */
 export interface TestAppOptions extends Partial<Omit<AppOptions, 'database'>> {
   env?: Record<string, string>;
   /** Share a database between apps (replica tests); it is then not dropped by `close`. */

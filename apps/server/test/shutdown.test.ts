@@ -85,7 +85,9 @@ describe('graceful shutdown', () => {
     await allInFlight;
     expect((await get(port, '/readyz', false)).status).toBe(200);
 
-    const shutdown = gracefulShutdown(app, 10_000, { drainDelayMs: 1_500 });
+    let closeListener!: () => void;
+    const holdOpen = new Promise<void>((r) => (closeListener = r));
+    const shutdown = gracefulShutdown(app, 10_000, { holdOpen });
     expect(app.lifecycle.draining).toBe(true);
     expect(terminal).toBe('shutdown');
     expect(app.lifecycle.openStreams).toBe(0);
@@ -95,6 +97,7 @@ describe('graceful shutdown', () => {
     expect(readyz.status).toBe(503);
     expect(JSON.parse(readyz.body)).toMatchObject({ status: 'draining' });
     expect(readyz.connection).toBe('close');
+    closeListener();
 
     await closing; // Fastify's close has begun: the listener is closing, the requests still in flight
     expect(stopOrder).toEqual([]);

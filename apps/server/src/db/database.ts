@@ -31,6 +31,7 @@ export interface Database {
   readonly statementsAfterClose: number;
 }
 
+/** A statement attempted after `close()`. */
 export class DatabaseClosedError extends Error {
   override name = 'DatabaseClosedError';
   constructor() {

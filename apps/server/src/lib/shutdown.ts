@@ -8,6 +8,8 @@ export interface ShutdownOptions {
    * Responses in this window carry `Connection: close`. Default 0.
    */
   drainDelayMs?: number;
+  /** Instead of the delay: keep accepting until this settles (tests hold the window open). */
+  holdOpen?: Promise<unknown>;
 }
 
 /**
@@ -29,9 +31,15 @@ export async function gracefulShutdown(
     timer.unref();
   });
   const delay = Math.max(0, Math.min(options.drainDelayMs ?? 0, timeoutMs));
-  if (delay > 0 && (await Promise.race([new Promise<'waited'>((r) => setTimeout(() => r('waited'), delay)), timeout])) === 'timeout') {
-    return 'timeout';
-  }
+  const hold = options.holdOpen
+    ? options.holdOpen.then(
+        () => 'waited' as const,
+        () => 'waited' as const,
+      )
+    : delay > 0
+      ? new Promise<'waited'>((r) => setTimeout(() => r('waited'), delay))
+      : null;
+  if (hold && (await Promise.race([hold, timeout])) === 'timeout') return 'timeout';
   // `server.close()` closes the connections idle at that instant only; sweep the ones that go
   // idle later (a response that finished without `Connection: close`) so the drain can end.
   const sweep = setInterval(() => app.server.closeIdleConnections(), 100);

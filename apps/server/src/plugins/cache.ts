@@ -50,6 +50,7 @@ interface Box {
   v: unknown;
 }
 
+/** What `createCache` needs: Valkey (or null for in-process), the key prefix, the bus, a logger. */
 export interface CacheOptions {
   valkey: Valkey | null;
   prefix: string;
@@ -58,6 +59,7 @@ export interface CacheOptions {
   maxEntries?: number;
 }
 
+/** Creates the cache (the plugin decorates `app.cache` with one; tests build their own). */
 export function createCache(opts: CacheOptions): Cache {
   const { valkey, prefix, bus, log } = opts;
   const stats = { hits: 0, misses: 0, errors: 0 };

@@ -33,6 +33,7 @@ export interface DatabaseManager {
   close(): Promise<void>;
 }
 
+/** Settings of `createDatabaseManager`. */
 export interface DatabaseManagerOptions {
   settings: DatabaseSettings;
   migrate: boolean;
@@ -42,6 +43,7 @@ export interface DatabaseManagerOptions {
   maxDelayMs?: number;
 }
 
+/** Starts connecting in the background at once and returns the manager. */
 export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseManager {
   const { log } = opts;
   let handle: Database | null = null;

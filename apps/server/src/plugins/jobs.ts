@@ -12,7 +12,9 @@ import type { DB } from '../db/schema.ts';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface JobMap {}
 
+/** Names of the queues in `JobMap`. */
 export type JobName = keyof JobMap & string;
+/** A worker for queue `K`: called once per job. */
 export type JobHandler<K extends JobName> = (job: Job<JobMap[K]>) => Promise<unknown>;
 
 /**
@@ -35,6 +37,7 @@ export interface Jobs {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/** Settings of `createJobs`. */
 export interface JobsOptions {
   /** Called at start: the database is open by then. */
   database: () => Database;
@@ -43,6 +46,7 @@ export interface JobsOptions {
   schema?: string;
 }
 
+/** Creates the jobs facade; pg-boss is created and started by `start()`. */
 export function createJobs(opts: JobsOptions): Jobs {
   const { log } = opts;
   let boss: PgBoss | null = null;

@@ -20,6 +20,7 @@ export interface Lifecycle {
   beginDrain(): void;
 }
 
+/** Creates the lifecycle state (one per app). */
 export function createLifecycle(): Lifecycle {
   let draining = false;
   const streams = new Set<TrackedStream>();

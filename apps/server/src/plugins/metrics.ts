@@ -40,6 +40,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
+/** Decorates `app.metrics` and serves `/metrics`. */
 export default fp(
   async (app, opts: { token: string | null }) => {
     const registry = new Registry();
