@@ -71,6 +71,7 @@ export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseMan
     for (let attempt = 1; !closed; attempt++) {
       try {
         handle ??= await openDatabase(opts.settings);
+        if (closed) break; // close() ran while the handle was being opened: close it below
         await handle.ping(5000);
         if (opts.migrate) {
           const applied = await migrateToLatest(handle.db);
@@ -91,6 +92,7 @@ export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseMan
         delay = Math.min(delay * 2, max);
       }
     }
+    await handle?.close();
   }
 
   async function runCallback(fn: () => Promise<void> | void): Promise<void> {
