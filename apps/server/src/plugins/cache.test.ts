@@ -65,6 +65,33 @@ describe.each<Mode>(['memory', 'valkey'])('cache (%s)', (mode) => {
     await cache.close();
   });
 
+  it('a del during a load wins: the value loaded before it is not stored', async (ctx) => {
+    if (skip()) return ctx.skip();
+    const cache = await makeCache(mode);
+    const gate = deferred<void>();
+    const started = deferred<void>();
+    let loads = 0;
+    const slow = cache.getOrFetch('settings', 'race', async () => {
+      loads++;
+      started.resolve();
+      await gate.promise;
+      return 'old';
+    });
+    await started.promise;
+    await cache.del('settings', 'race'); // the row changed meanwhile
+    // a caller after the invalidation does not join the stale load
+    const fresh = cache.getOrFetch('settings', 'race', async () => {
+      loads++;
+      return 'new';
+    });
+    gate.resolve();
+    expect(await slow).toBe('old');
+    expect(await fresh).toBe('new');
+    expect(loads).toBe(2);
+    expect(await cache.getOrFetch('settings', 'race', async () => 'loaded again')).toBe('new');
+    await cache.close();
+  });
+
   it('a failing loader is not cached and does not poison the key', async (ctx) => {
     if (skip()) return ctx.skip();
     const cache = await makeCache(mode);
