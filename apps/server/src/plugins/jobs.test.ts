@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'pg-boss';
 import { countQueries } from '../db/query-counter.ts';
+import { createJobs } from './jobs.ts';
+import { captureLogger } from '../../test/logger.ts';
 import { buildTestApp, type TestApp } from '../../test/harness.ts';
 
 declare module './jobs.ts' {
@@ -58,5 +60,18 @@ describe('jobs (pg-boss on the portal database)', () => {
     const committed = await app.jobs.boss.findJobs<{ n: number }>('test.tx', { id: counted.result! });
     expect(committed.map((j) => j.data)).toEqual([{ n: 2 }]);
     expect((await app.jobs.boss.findJobs('test.tx')).length).toBe(1);
+  });
+
+  it('send fails with DATABASE_UNAVAILABLE instead of hanging while the database is not ready', async () => {
+    const jobs = createJobs({
+      database: () => {
+        throw new Error('not ready');
+      },
+      log: captureLogger().log,
+      workersEnabled: false,
+      startWaitMs: 20,
+    });
+    await expect(jobs.send('test.echo', { n: 1 })).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE', statusCode: 503 });
+    expect(jobs.started).toBe(false);
   });
 });

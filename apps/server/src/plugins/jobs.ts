@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
+import { DatabaseUnavailable } from '../errors.ts';
 
 /**
  * The typed job map: queue name → payload. Modules augment it
@@ -44,6 +45,11 @@ export interface JobsOptions {
   log: FastifyBaseLogger;
   workersEnabled: boolean;
   schema?: string;
+  /**
+   * How long `send` waits for pg-boss to start (the database may still be connecting) before it
+   * fails with DATABASE_UNAVAILABLE (503) instead of hanging the request. Default 10 s.
+   */
+  startWaitMs?: number;
 }
 
 /** Creates the jobs facade; pg-boss is created and started by `start()`. */
@@ -98,6 +104,13 @@ export function createJobs(opts: JobsOptions): Jobs {
     },
     async send(name, data, options) {
       const { tx, ...rest } = options ?? {};
+      if (!started) {
+        const waited = await Promise.race([
+          startedPromise.then(() => 'started' as const),
+          new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), opts.startWaitMs ?? 10_000).unref()),
+        ]);
+        if (waited === 'timeout') throw new DatabaseUnavailable();
+      }
       const b = await running();
       return b.send(name, data as object, tx ? { ...rest, db: fromKysely(tx) } : rest);
     },
