@@ -123,6 +123,12 @@ describe('event bus and cache across two instances on one Valkey', () => {
     await waitForSubscriptions(a.app.valkey!.sub);
     await b.app.events.publish('test.other', { s: 'from b' });
     expect(await backOnA).toBe('from b');
+
+    // the last local unsubscribe drops the Valkey channel subscription too
+    await waitForSubscriptions(a.app.valkey!.sub);
+    const channel = `${a.app.valkey!.prefix}events:test.other`;
+    const [, subscribers] = (await a.app.valkey!.pub.client.pubsub('NUMSUB', channel)) as [string, number];
+    expect(subscribers).toBe(0);
   });
 
   it('cache.del on one instance clears the other instance L1', async (ctx) => {
