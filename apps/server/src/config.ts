@@ -55,8 +55,8 @@ export const envSchema = z.object({
   TRUST_PROXY: z.string().min(1).default('loopback,linklocal,uniquelocal'),
   /** Layer-1 rate limit: requests per minute per IP, in-process. */
   RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(600),
-  /** under-pressure: maximum event-loop delay (ms) before answering 503. */
-  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().positive().default(1000),
+  /** under-pressure: maximum event-loop delay (ms) before answering 503; 0 turns the check off. */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(1000),
   /** under-pressure: maximum heap used (bytes). */
   PRESSURE_MAX_HEAP_BYTES: z.coerce.number().int().positive().default(1_500_000_000),
   /** under-pressure: maximum RSS (bytes). */

@@ -54,6 +54,7 @@ describe('parseConfig', () => {
     expect(c.publicUrl).toBe('https://portal.example');
     expect(c.trustProxy).toBe(false);
     expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(parseConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }).pressure.maxEventLoopDelayMs).toBe(0);
   });
 
   it('requires CLOUDNOW_SECRET with DATABASE_URL', () => {
