@@ -13,6 +13,7 @@ import { parseConfig, type Config } from '../src/config.ts';
 import type { DatabaseSettings } from '../src/db/database.ts';
 import type { DB } from '../src/db/schema.ts';
 
+/** The secret every test app uses. */
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /** A database of this test file's own: a PGlite loaded from the template, or a copy of the PG template. */
@@ -23,6 +24,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The backend this test run uses. */
 export const backend = (): 'pglite' | 'postgres' => inject('backend');
 
 /** Creates a fresh, migrated database (the template's copy) for one test file or test. */
@@ -69,7 +71,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     CLOUDNOW_MIGRATE_ON_START: 'false',
     RATE_LIMIT_PER_IP: '100000',
-    // A test machine's event loop stalls while PGlite loads; pressure is tested on its own.
+    // The test machine is shared and PGlite's start-up blocks the event loop for seconds (a
+    // sample window without any tick reads as an infinite delay): shedding on event-loop delay
+    // would turn unrelated tests into 503s. 0 turns that check off.
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.VALKEY_URL ? { VALKEY_URL: process.env.VALKEY_URL, VALKEY_PREFIX: `cn-test:${randomUUID().slice(0, 8)}:` } : {}),
@@ -77,6 +81,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
+/** A built, ready test app and its database. */
 export interface TestApp {
   app: FastifyInstance;
   db: Kysely<DB>;
@@ -86,6 +91,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Options of `buildTestApp`: AppOptions plus env overrides and a shared database. */
 export interface TestAppOptions extends Partial<Omit<AppOptions, 'database'>> {
   env?: Record<string, string>;
   /** Share a database between apps (replica tests); it is then not dropped by `close`. */
