@@ -1,0 +1,153 @@
+/**
+ * Test support for the tool gate, approvals, audit and MCP tests (imported only by *.test.ts):
+ * a small catalogue of tools with known behaviour, actors built directly, and an app builder
+ * with a test-only actor hook (until the auth plugin's `loginAs`/`apiKeyFor` helpers land).
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { ROLE_PERMISSIONS, type Actor, type Permission, type Role } from '@cloudnow/shared';
+import { defineTool, type ToolDefinition } from '../../cloud/catalogue/types.ts';
+import { buildApp } from '../../app.ts';
+import { createTestDatabase, testConfig, TEST_SECRET, type TestDatabase } from '../../../test/harness.ts';
+import { createOrg } from '../../../test/factories.ts';
+
+/** Calls the test tools saw, for asserting that a tool did (or did not) run. */
+export interface ToolProbe {
+  calls: Array<{ tool: string; args: unknown; orgId: string }>;
+  /** Whether the slow tool saw its signal abort. */
+  slowAborted: boolean;
+}
+
+/** Tools covering every gate path: read, medium, critical, throwing, slow, 200 KB output. */
+export function testTools(probe: ToolProbe = { calls: [], slowAborted: false }): ToolDefinition[] {
+  const seen = (tool: string, args: unknown, orgId: string): void => void probe.calls.push({ tool, args, orgId });
+  return [
+    defineTool({
+      name: 'test_list_things',
+      description: 'Lists things.',
+      category: 'compute',
+      risk: 'read',
+      changes: '',
+      input: z.object({ compartmentId: z.string().min(1), limit: z.number().int().max(100).optional(), password: z.string().optional() }),
+      async execute(ctx, args) {
+        seen('test_list_things', args, ctx.actor.orgId);
+        return { items: [{ id: 'thing-1', compartmentId: args.compartmentId }] };
+      },
+    }),
+    defineTool({
+      name: 'test_stop_thing',
+      description: 'Stops a thing.',
+      category: 'compute',
+      risk: 'medium',
+      changes: 'Stops the thing.',
+      input: z.object({ thingId: z.string().min(1) }),
+      async execute(ctx, args) {
+        seen('test_stop_thing', args, ctx.actor.orgId);
+        return { stopped: args.thingId };
+      },
+    }),
+    defineTool({
+      name: 'test_delete_everything',
+      description: 'Deletes everything.',
+      category: 'identity',
+      risk: 'critical',
+      changes: 'Deletes everything.',
+      input: z.object({ confirm: z.literal(true) }),
+      async execute(ctx, args) {
+        seen('test_delete_everything', args, ctx.actor.orgId);
+        return { deleted: true };
+      },
+    }),
+    defineTool({
+      name: 'test_broken',
+      description: 'Always fails.',
+      category: 'compute',
+      risk: 'read',
+      changes: '',
+      input: z.object({}),
+      async execute(ctx) {
+        seen('test_broken', {}, ctx.actor.orgId);
+        throw new Error('upstream said no');
+      },
+    }),
+    defineTool({
+      name: 'test_slow',
+      description: 'Sleeps past any deadline and ignores its signal.',
+      category: 'compute',
+      risk: 'read',
+      changes: '',
+      input: z.object({}),
+      async execute(ctx) {
+        seen('test_slow', {}, ctx.actor.orgId);
+        ctx.signal.addEventListener('abort', () => (probe.slowAborted = true));
+        await new Promise((r) => setTimeout(r, 5_000).unref());
+        return { late: true };
+      },
+    }),
+    defineTool({
+      name: 'test_big_output',
+      description: 'Returns about 200 KB.',
+      category: 'logging',
+      risk: 'read',
+      changes: '',
+      input: z.object({}),
+      async execute(ctx) {
+        seen('test_big_output', {}, ctx.actor.orgId);
+        return { items: Array.from({ length: 2000 }, (_, i) => ({ i, line: 'x'.repeat(90) })) };
+      },
+    }),
+  ];
+}
+
+/** An actor of `orgId` with a role's permissions (or exactly `permissions`). */
+export function actorFor(orgId: string, role: Role = 'operator', permissions?: readonly Permission[], via: Actor['via'] = 'session'): Actor {
+  return { userId: `user-${randomUUID().slice(0, 8)}`, orgId, role, permissions: permissions ?? ROLE_PERMISSIONS[role], via };
+}
+
+/** Header carrying an actor for the test-only hook. */
+export const TEST_ACTOR_HEADER = 'x-test-actor';
+
+/** Inject headers for an actor (test-only hook). */
+export function as(actor: Actor): Record<string, string> {
+  return { [TEST_ACTOR_HEADER]: JSON.stringify(actor) };
+}
+
+export interface GateTestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  probe: ToolProbe;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds an app (like `buildTestApp`) with the test tools registered and a test-only onRequest
+ * hook that takes the actor from `x-test-actor`. Pass `database` to share one between replicas.
+ */
+export async function buildGateTestApp(opts: { env?: Record<string, string>; database?: TestDatabase; workers?: boolean } = {}): Promise<GateTestApp> {
+  const own = !opts.database;
+  const database = opts.database ?? (await createTestDatabase());
+  const app = await buildApp(testConfig(opts.env), { secret: TEST_SECRET, logger: false, workers: opts.workers ?? true, database: database.settings });
+  app.addHook('onRequest', async (req) => {
+    const raw = req.headers[TEST_ACTOR_HEADER];
+    if (typeof raw === 'string') req.actor = JSON.parse(raw) as Actor;
+  });
+  await app.ready();
+  await app.database.whenReady();
+  const probe: ToolProbe = { calls: [], slowAborted: false };
+  app.tools.catalogue.register(testTools(probe));
+  return {
+    app,
+    database,
+    probe,
+    async close() {
+      await app.close();
+      if (own) await database.drop();
+    },
+  };
+}
+
+/** A fresh org in the app's database. */
+export async function newOrg(app: FastifyInstance): Promise<string> {
+  return (await createOrg(app.db)).id;
+}
