@@ -7,4 +7,8 @@ export const ApprovalExpired = createError<[string]>('APPROVAL_EXPIRED', 'Approv
 export const ApprovalPending = createError<[string]>('APPROVAL_PENDING', 'Approval %s has not been decided yet', 409);
 export const ApprovalRejected = createError<[string]>('APPROVAL_DENIED', 'Approval %s was denied', 403);
 export const ApprovalAlreadyUsed = createError<[string]>('APPROVAL_ALREADY_USED', 'Approval %s has already been used', 409);
-export const ApprovalMismatch = createError<[string]>('APPROVAL_MISMATCH', 'Approval %s was granted for a different tool or arguments', 409);
+export const ApprovalMismatch = createError<[string]>(
+  'APPROVAL_MISMATCH',
+  'Approval %s was granted for a different tool or arguments',
+  409,
+);

@@ -47,7 +47,13 @@ export async function decideApproval(
  * Consumes an approved, unused, unexpired grant for exactly this tool and these arguments in one
  * statement; a concurrent second use updates nothing.
  */
-export async function consumeApproval(db: Executor, orgId: string, id: string, tool: string, argsHash: string): Promise<ApprovalRow | undefined> {
+export async function consumeApproval(
+  db: Executor,
+  orgId: string,
+  id: string,
+  tool: string,
+  argsHash: string,
+): Promise<ApprovalRow | undefined> {
   return db
     .updateTable('tool_approvals')
     .set({ consumed_at: sql<Date>`now()` })

@@ -13,7 +13,11 @@ export async function approvalRoutes(app: FastifyInstance, opts: { approvals: Ap
     '/api/approvals',
     {
       config: { permission: 'tools:approve' },
-      schema: { tags: ['approvals'], querystring: pageQuery(LIMITS.pageDefault, LIMITS.pageMax), response: { 200: ApprovalPage, ...errorResponses } },
+      schema: {
+        tags: ['approvals'],
+        querystring: pageQuery(LIMITS.pageDefault, LIMITS.pageMax),
+        response: { 200: ApprovalPage, ...errorResponses },
+      },
     },
     async (req) => {
       const { items, total } = await approvals.listPending(actorOf(req), req.query);

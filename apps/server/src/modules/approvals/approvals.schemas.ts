@@ -43,5 +43,5 @@ export function presentApproval(v: ApprovalView): ApprovalDto {
 }
 
 export const ApprovalParams = z.object({ id: z.string().min(1).max(100) });
-export const DecisionBody = z.object({ reason: z.string().max(1000).optional() }).default({});
+export const DecisionBody = z.object({ reason: z.string().max(1000).optional() }).nullish();
 export const ApprovalPage = z.object({ items: z.array(ApprovalSchema), total: z.number(), limit: z.number(), offset: z.number() });

@@ -15,9 +15,22 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const request = (svc: ApprovalService, orgId: string, threadId?: string) =>
-  svc.request(actorFor(orgId), { tool: 'test_stop_thing', args: { thingId: 'i-1' }, argsHash: hashArgs({ thingId: 'i-1' }), risk: 'medium', via: 'api', threadId });
+  svc.request(actorFor(orgId), {
+    tool: 'test_stop_thing',
+    args: { thingId: 'i-1' },
+    argsHash: hashArgs({ thingId: 'i-1' }),
+    risk: 'medium',
+    via: 'api',
+    threadId,
+  });
 const backdate = (id: string) =>
-  withSystem(t.app.db, (tx) => tx.updateTable('tool_approvals').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('id', '=', id).execute());
+  withSystem(t.app.db, (tx) =>
+    tx
+      .updateTable('tool_approvals')
+      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+      .where('id', '=', id)
+      .execute(),
+  );
 
 describe('approvals', () => {
   it('is decided once: a second decision is 409 APPROVAL_ALREADY_DECIDED and the record stays readable', async () => {
@@ -28,7 +41,10 @@ describe('approvals', () => {
     const approver = actorFor(org);
     const decided = await t.app.approvals.decide(approver, a.id, 'denied', 'too risky');
     expect(decided).toMatchObject({ status: 'denied', decidedBy: approver.userId, reason: 'too risky' });
-    await expect(t.app.approvals.decide(approver, a.id, 'approved')).rejects.toMatchObject({ statusCode: 409, code: 'APPROVAL_ALREADY_DECIDED' });
+    await expect(t.app.approvals.decide(approver, a.id, 'approved')).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'APPROVAL_ALREADY_DECIDED',
+    });
     expect(await t.app.approvals.get(approver, a.id)).toMatchObject({ status: 'denied', reason: 'too risky' });
   });
 
@@ -38,7 +54,10 @@ describe('approvals', () => {
     const b = await request(t.app.approvals, org);
     await backdate(a.id);
     await backdate(b.id);
-    await expect(t.app.approvals.decide(actorFor(org), a.id, 'approved')).rejects.toMatchObject({ statusCode: 410, code: 'APPROVAL_EXPIRED' });
+    await expect(t.app.approvals.decide(actorFor(org), a.id, 'approved')).rejects.toMatchObject({
+      statusCode: 410,
+      code: 'APPROVAL_EXPIRED',
+    });
     const swept = await countQueries(() => t.app.approvals.expireDue());
     expect(swept.result).toBeGreaterThanOrEqual(2);
     expect(swept.statements.filter((s) => /^update "tool_approvals"/i.test(s))).toHaveLength(1);
@@ -120,8 +139,13 @@ describe('approvals', () => {
   });
 
   it('expires through the pg-boss job scheduled every minute', async () => {
-    const schedules = await t.app.jobs.boss.getSchedules();
-    expect(schedules.find((s) => s.name === 'approvals.expire')).toMatchObject({ cron: EXPIRE_CRON });
+    // The schedule is written by a database-ready callback that may still be running: poll it briefly.
+    let schedule: { cron: string } | undefined;
+    for (let i = 0; i < 40 && !schedule; i++) {
+      schedule = (await t.app.jobs.boss.getSchedules()).find((s) => s.name === 'approvals.expire');
+      if (!schedule) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(schedule).toMatchObject({ cron: EXPIRE_CRON });
     const org = await newOrg(t.app);
     const a = await request(t.app.approvals, org);
     await backdate(a.id);
@@ -136,40 +160,47 @@ describe('approvals', () => {
     });
     await t.app.jobs.send('approvals.expire', {});
     expect(await published).toMatchObject({ orgId: org, status: 'expired', decidedBy: null });
-    const row = await withSystem(t.app.db, (tx) => tx.selectFrom('tool_approvals').select(['status']).where('id', '=', a.id).executeTakeFirstOrThrow());
+    const row = await withSystem(t.app.db, (tx) =>
+      tx.selectFrom('tool_approvals').select(['status']).where('id', '=', a.id).executeTakeFirstOrThrow(),
+    );
     expect(row.status).toBe('expired');
   });
 });
 
 describe('cross-replica wake-up', () => {
   const crossReplica = backend() === 'postgres' && !!process.env.VALKEY_URL;
-  it(crossReplica ? 'approve on replica B wakes a waiter on replica A' : 'approve wakes a waiter (one instance: no Valkey/PostgreSQL here)', async () => {
-    if (!crossReplica) {
-      console.log('cross-replica: running within one instance — two replicas need PostgreSQL (shared database) and VALKEY_URL (shared bus)');
-      const org = await newOrg(t.app);
-      const a = await request(t.app.approvals, org);
-      const waiting = t.app.approvals.waitForDecision({ orgId: org }, a.id);
-      await t.app.approvals.decide(actorFor(org), a.id, 'approved');
-      expect(await waiting).toMatchObject({ status: 'approved' });
-      return;
-    }
-    const env = { VALKEY_PREFIX: `cn-test:xr-${Date.now()}:` };
-    const a = await buildGateTestApp({ env, workers: false });
-    const b = await buildGateTestApp({ env, database: a.database, workers: false });
-    try {
-      const org = await newOrg(a.app);
-      const approval = await request(a.app.approvals, org);
-      const waiting = a.app.approvals.waitForDecision({ orgId: org }, approval.id);
-      await new Promise((r) => setTimeout(r, 100));
-      let woke = false;
-      void waiting.then(() => (woke = true));
-      await b.app.approvals.decide(actorFor(org), approval.id, 'approved');
-      expect(await waiting).toMatchObject({ id: approval.id, status: 'approved' });
-      expect(woke).toBe(true);
-      expect(a.app.events.mode).toBe('valkey');
-    } finally {
-      await b.close();
-      await a.close();
-    }
-  });
+  it(
+    crossReplica ? 'approve on replica B wakes a waiter on replica A' : 'approve wakes a waiter (one instance: no Valkey/PostgreSQL here)',
+    async () => {
+      if (!crossReplica) {
+        console.log(
+          'cross-replica: running within one instance — two replicas need PostgreSQL (shared database) and VALKEY_URL (shared bus)',
+        );
+        const org = await newOrg(t.app);
+        const a = await request(t.app.approvals, org);
+        const waiting = t.app.approvals.waitForDecision({ orgId: org }, a.id);
+        await t.app.approvals.decide(actorFor(org), a.id, 'approved');
+        expect(await waiting).toMatchObject({ status: 'approved' });
+        return;
+      }
+      const env = { VALKEY_PREFIX: `cn-test:xr-${Date.now()}:` };
+      const a = await buildGateTestApp({ env, workers: false });
+      const b = await buildGateTestApp({ env, database: a.database, workers: false });
+      try {
+        const org = await newOrg(a.app);
+        const approval = await request(a.app.approvals, org);
+        const waiting = a.app.approvals.waitForDecision({ orgId: org }, approval.id);
+        await new Promise((r) => setTimeout(r, 100));
+        let woke = false;
+        void waiting.then(() => (woke = true));
+        await b.app.approvals.decide(actorFor(org), approval.id, 'approved');
+        expect(await waiting).toMatchObject({ id: approval.id, status: 'approved' });
+        expect(woke).toBe(true);
+        expect(a.app.events.mode).toBe('valkey');
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    },
+  );
 });

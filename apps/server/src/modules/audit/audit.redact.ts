@@ -1,5 +1,6 @@
 /** Keys whose values never reach the audit trail or an approval card (case-insensitive, substring). */
-const SECRET_KEY = /(pass(word|phrase)?|secret|token|(^|[^a-z])key$|apikey|api_key|privatekey|private_key|credential|authorization|cookie)/i;
+const SECRET_KEY =
+  /(pass(word|phrase)?|secret|token|(^|[^a-z])key$|apikey|api_key|privatekey|private_key|credential|authorization|cookie)/i;
 
 const MAX_DEPTH = 8;
 const MAX_STRING = 2000;

@@ -10,7 +10,10 @@ export async function auditRoutes(app: FastifyInstance, opts: { audit: AuditServ
   const { audit } = opts;
   r.get(
     '/api/activity',
-    { config: { permission: 'tools:read' }, schema: { tags: ['audit'], querystring: ActivityQuery, response: { 200: ExecutionPage, ...errorResponses } } },
+    {
+      config: { permission: 'tools:read' },
+      schema: { tags: ['audit'], querystring: ActivityQuery, response: { 200: ExecutionPage, ...errorResponses } },
+    },
     async (req) => {
       const { items, total } = await audit.activity(actorOf(req), req.query);
       return { items: items.map(presentExecution), total, ...req.query };
@@ -18,7 +21,10 @@ export async function auditRoutes(app: FastifyInstance, opts: { audit: AuditServ
   );
   r.get(
     '/api/audit/tools',
-    { config: { permission: 'admin:audit' }, schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: ExecutionPage, ...errorResponses } } },
+    {
+      config: { permission: 'admin:audit' },
+      schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: ExecutionPage, ...errorResponses } },
+    },
     async (req) => {
       const { limit, offset, ...filter } = req.query;
       const { items, total } = await audit.list(actorOf(req), filter, { limit, offset });
@@ -27,7 +33,10 @@ export async function auditRoutes(app: FastifyInstance, opts: { audit: AuditServ
   );
   r.get(
     '/api/audit/tools/summary',
-    { config: { permission: 'admin:audit' }, schema: { tags: ['audit'], querystring: SummaryQuery, response: { 200: SummarySchema, ...errorResponses } } },
+    {
+      config: { permission: 'admin:audit' },
+      schema: { tags: ['audit'], querystring: SummaryQuery, response: { 200: SummarySchema, ...errorResponses } },
+    },
     async (req) => audit.summary(actorOf(req), req.query),
   );
 }

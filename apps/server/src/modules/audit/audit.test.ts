@@ -26,7 +26,9 @@ describe('audit trail', () => {
     await t.app.tools.policies.get(org);
     const counted = await countQueries(async () => {
       await Promise.all(
-        Array.from({ length: 500 }, (_, i) => t.app.tools.gate.run(actor, { tool: 'test_list_things', args: { compartmentId: `c${i}` }, via: 'api' })),
+        Array.from({ length: 500 }, (_, i) =>
+          t.app.tools.gate.run(actor, { tool: 'test_list_things', args: { compartmentId: `c${i}` }, via: 'api' }),
+        ),
       );
       await t.app.audit.flush();
     });
@@ -64,7 +66,8 @@ describe('audit trail', () => {
     const org = await newOrg(t.app);
     const me = actorFor(org);
     const someoneElse = actorFor(org);
-    for (let i = 0; i < 4; i++) await t.app.tools.gate.run(me, { tool: 'test_list_things', args: { compartmentId: `m${i}` }, via: 'chat', threadId: 'thread-1' });
+    for (let i = 0; i < 4; i++)
+      await t.app.tools.gate.run(me, { tool: 'test_list_things', args: { compartmentId: `m${i}` }, via: 'chat', threadId: 'thread-1' });
     await t.app.tools.gate.run(someoneElse, { tool: 'test_list_things', args: { compartmentId: 'o' }, via: 'api', threadId: 'thread-2' });
     await t.app.audit.flush();
 
@@ -80,7 +83,11 @@ describe('audit trail', () => {
 
     const none = await t.app.audit.list(me, { to: new Date(Date.now() - 3_600_000) }, { limit: 100, offset: 0 });
     expect(none.total).toBe(0);
-    const all = await t.app.audit.list(me, { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 1000) }, { limit: 100, offset: 0 });
+    const all = await t.app.audit.list(
+      me,
+      { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 1000) },
+      { limit: 100, offset: 0 },
+    );
     expect(all.total).toBe(5);
     const otherOrg = await t.app.audit.list(actorFor(await newOrg(t.app)), {}, { limit: 100, offset: 0 });
     expect(otherOrg.total).toBe(0);
@@ -141,7 +148,9 @@ describe('audit on shutdown', () => {
       const actor = actorFor(org);
       await app.app.tools.policies.get(org);
       await Promise.all(
-        Array.from({ length: 250 }, (_, i) => app.app.tools.gate.run(actor, { tool: 'test_list_things', args: { compartmentId: `c${i}` }, via: 'mcp' })),
+        Array.from({ length: 250 }, (_, i) =>
+          app.app.tools.gate.run(actor, { tool: 'test_list_things', args: { compartmentId: `c${i}` }, via: 'mcp' }),
+        ),
       );
       // Whatever the burst flushed on its own, these wait in the buffer (under 100 rows, under 1 s).
       await app.app.audit.flush();

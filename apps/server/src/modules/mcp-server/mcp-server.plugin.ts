@@ -35,7 +35,8 @@ export default fp(
         } catch (err) {
           req.log.error({ err }, 'mcp: request failed');
           if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
-          if (!reply.raw.writableEnded) reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));
+          if (!reply.raw.writableEnded)
+            reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));
         }
       },
     );
@@ -46,7 +47,10 @@ export default fp(
         config: { permission: 'tools:read' },
         schema: { tags: ['mcp'], hide: true, response: { 405: MethodNotAllowed } },
         handler: async (_req, reply) =>
-          reply.code(405).header('allow', 'POST').send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed (stateless server)' }, id: null }),
+          reply
+            .code(405)
+            .header('allow', 'POST')
+            .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed (stateless server)' }, id: null }),
       });
     }
   },

@@ -13,7 +13,9 @@ export const APPROVAL_STATUS_TOOL = 'get_approval_status';
 export const META_APPROVAL_ID = 'cloudnow/approvalId';
 export const META_THREAD_ID = 'cloudnow/threadId';
 
-const text = (value: unknown): CallToolResult['content'] => [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }];
+const text = (value: unknown): CallToolResult['content'] => [
+  { type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) },
+];
 
 /** Maps a gate result to an MCP tool result; refusals and tool failures are `isError` results, never protocol errors. */
 export function toMcpResult(r: GateResult): CallToolResult {
@@ -37,7 +39,10 @@ export function toMcpResult(r: GateResult): CallToolResult {
  * (enabled for the org, input schemas as JSON Schema) plus `get_approval_status`; every
  * `tools/call` goes through the tool gate with via 'mcp'.
  */
-export function createMcpServer(actor: Actor, deps: { tools: ToolsModule; approvals: Pick<ApprovalService, 'get'>; version: string }): Server {
+export function createMcpServer(
+  actor: Actor,
+  deps: { tools: ToolsModule; approvals: Pick<ApprovalService, 'get'>; version: string },
+): Server {
   const server = new Server({ name: 'cloudnow', version: deps.version }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const listed = (await deps.tools.listing.list(actor, {})).filter((t) => t.enabled);

@@ -24,7 +24,12 @@ describe('tool gate', () => {
   it('runs a read tool, returns its output and audits it with redacted args', async () => {
     const org = await newOrg(t.app);
     const actor = actorFor(org, 'viewer', ['tools:read', 'tools:execute']);
-    const r = await t.app.tools.gate.run(actor, { tool: 'test_list_things', args: { compartmentId: 'c1', password: 'hunter2' }, via: 'chat', threadId: 'th-1' });
+    const r = await t.app.tools.gate.run(actor, {
+      tool: 'test_list_things',
+      args: { compartmentId: 'c1', password: 'hunter2' },
+      via: 'chat',
+      threadId: 'th-1',
+    });
     expect(r).toMatchObject({ status: 'ok', truncated: false, output: { items: [{ id: 'thing-1', compartmentId: 'c1' }] } });
     const rows = await auditRows(org);
     expect(rows).toHaveLength(1);
@@ -49,21 +54,33 @@ describe('tool gate', () => {
 
   it('answers 413 for args over 64 KB and does not store them', async () => {
     const org = await newOrg(t.app);
-    const r = await t.app.tools.gate.run(actorFor(org), { tool: 'test_list_things', args: { compartmentId: 'x'.repeat(70_000) }, via: 'api' });
+    const r = await t.app.tools.gate.run(actorFor(org), {
+      tool: 'test_list_things',
+      args: { compartmentId: 'x'.repeat(70_000) },
+      via: 'api',
+    });
     expectError(r, 413, 'PAYLOAD_TOO_LARGE');
     expect((await auditRows(org))[0]!.args).toEqual({ omitted: 'args too large' });
   });
 
   it('denies without tools:execute, and a critical tool without tools:danger', async () => {
     const org = await newOrg(t.app);
-    expectError(await t.app.tools.gate.run(actorFor(org, 'viewer'), { tool: 'test_list_things', args: { compartmentId: 'c' }, via: 'api' }), 403, 'FORBIDDEN');
+    expectError(
+      await t.app.tools.gate.run(actorFor(org, 'viewer'), { tool: 'test_list_things', args: { compartmentId: 'c' }, via: 'api' }),
+      403,
+      'FORBIDDEN',
+    );
     const msg = expectError(
       await t.app.tools.gate.run(actorFor(org, 'operator'), { tool: 'test_delete_everything', args: { confirm: true }, via: 'api' }),
       403,
       'FORBIDDEN',
     );
     expect(msg).toMatch(/tools:danger/);
-    const admin = await t.app.tools.gate.run(actorFor(org, 'admin'), { tool: 'test_delete_everything', args: { confirm: true }, via: 'api' });
+    const admin = await t.app.tools.gate.run(actorFor(org, 'admin'), {
+      tool: 'test_delete_everything',
+      args: { confirm: true },
+      via: 'api',
+    });
     expect(admin.status).toBe('pending_approval');
     expect(ran('test_delete_everything')).toBe(0);
   });
@@ -78,11 +95,21 @@ describe('tool gate', () => {
     expect(first.approval).toMatchObject({ tool: 'test_stop_thing', status: 'pending', args: { thingId: 'i-1' }, requestedBy: op.userId });
     expect(ran('test_stop_thing')).toBe(before);
 
-    const pendingUse = await t.app.tools.gate.run(op, { tool: 'test_stop_thing', args: { thingId: 'i-1' }, via: 'api', approvalId: first.approval.id });
+    const pendingUse = await t.app.tools.gate.run(op, {
+      tool: 'test_stop_thing',
+      args: { thingId: 'i-1' },
+      via: 'api',
+      approvalId: first.approval.id,
+    });
     expectError(pendingUse, 409, 'APPROVAL_PENDING');
 
     await t.app.approvals.decide(approver, first.approval.id, 'approved');
-    const other = await t.app.tools.gate.run(op, { tool: 'test_stop_thing', args: { thingId: 'i-2' }, via: 'api', approvalId: first.approval.id });
+    const other = await t.app.tools.gate.run(op, {
+      tool: 'test_stop_thing',
+      args: { thingId: 'i-2' },
+      via: 'api',
+      approvalId: first.approval.id,
+    });
     expectError(other, 409, 'APPROVAL_MISMATCH');
 
     const [a, b] = await Promise.all([
@@ -102,20 +129,33 @@ describe('tool gate', () => {
     const p = await t.app.tools.gate.run(op, { tool: 'test_stop_thing', args: { thingId: 'i-9' }, via: 'api' });
     if (p.status !== 'pending_approval') throw new Error(p.status);
     await t.app.approvals.decide(actorFor(org), p.approval.id, 'denied', 'not today');
-    expectError(await t.app.tools.gate.run(op, { tool: 'test_stop_thing', args: { thingId: 'i-9' }, via: 'api', approvalId: p.approval.id }), 403, 'APPROVAL_DENIED');
+    expectError(
+      await t.app.tools.gate.run(op, { tool: 'test_stop_thing', args: { thingId: 'i-9' }, via: 'api', approvalId: p.approval.id }),
+      403,
+      'APPROVAL_DENIED',
+    );
   });
 
   it('applies the org policy: globs disable tools, rules override the risk default, changes apply at once', async () => {
     const org = await newOrg(t.app);
     const admin = actorFor(org, 'admin');
-    const run = (tool: string, args: Record<string, unknown>, threadId?: string) => t.app.tools.gate.run(admin, { tool, args, via: 'chat', threadId });
+    const run = (tool: string, args: Record<string, unknown>, threadId?: string) =>
+      t.app.tools.gate.run(admin, { tool, args, via: 'chat', threadId });
     expect((await run('test_list_things', { compartmentId: 'c' })).status).toBe('ok');
 
-    await t.app.tools.policies.put(admin, { include: ['test_*'], exclude: ['test_list_*'], rules: [{ pattern: 'test_stop_*', approval: 'never' }] });
+    await t.app.tools.policies.put(admin, {
+      include: ['test_*'],
+      exclude: ['test_list_*'],
+      rules: [{ pattern: 'test_stop_*', approval: 'never' }],
+    });
     expectError(await run('test_list_things', { compartmentId: 'c' }), 403, 'TOOL_DISABLED');
     expect((await run('test_stop_thing', { thingId: 'i-1' })).status).toBe('ok');
 
-    await t.app.tools.policies.put(admin, { include: ['*'], exclude: [], rules: [{ pattern: 'test_stop_thing', approval: 'once_per_thread' }] });
+    await t.app.tools.policies.put(admin, {
+      include: ['*'],
+      exclude: [],
+      rules: [{ pattern: 'test_stop_thing', approval: 'once_per_thread' }],
+    });
     const p = await run('test_stop_thing', { thingId: 'i-1' }, 'thread-a');
     if (p.status !== 'pending_approval') throw new Error(p.status);
     await t.app.approvals.decide(admin, p.approval.id, 'approved');

@@ -93,13 +93,21 @@ export function hashArgs(args: unknown): string {
     Array.isArray(v)
       ? v.map(canon)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canon(args ?? null))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canon(args ?? null)))
+    .digest('hex');
 }
 
 export function createToolGate(deps: ToolGateDeps): ToolGate {
-  const catalogue = Array.isArray(deps.tools) ? createToolCatalogue(deps.tools as readonly ToolDefinition[]) : (deps.tools as ToolCatalogue);
+  const catalogue = Array.isArray(deps.tools)
+    ? createToolCatalogue(deps.tools as readonly ToolDefinition[])
+    : (deps.tools as ToolCatalogue);
   const timeoutMs = deps.timeoutMs ?? 30_000;
   const maxOutput = deps.maxOutputBytes ?? LIMITS.toolOutputBytes;
   const maxArgs = deps.maxArgsBytes ?? 64 * 1024;
@@ -144,7 +152,10 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
 
   async function execute(actor: Actor, call: GateCall, tool: ToolDefinition, args: unknown): Promise<unknown> {
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(refuse('TOOL_TIMEOUT', 504, `Tool ${tool.name} timed out after ${timeoutMs} ms`, 'error')), timeoutMs);
+    const timer = setTimeout(
+      () => deadline.abort(refuse('TOOL_TIMEOUT', 504, `Tool ${tool.name} timed out after ${timeoutMs} ms`, 'error')),
+      timeoutMs,
+    );
     const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
     let onAbort: () => void = () => {};
     const aborted = new Promise<never>((_, reject) => {
@@ -174,7 +185,8 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
       stats[call.via]++;
       const started = performance.now();
       const tool = catalogue.get(call.tool);
-      if (!tool) return { status: 'error', error: { code: 'TOOL_NOT_FOUND', message: `Tool ${call.tool.slice(0, 200)} not found`, status: 404 } };
+      if (!tool)
+        return { status: 'error', error: { code: 'TOOL_NOT_FOUND', message: `Tool ${call.tool.slice(0, 200)} not found`, status: 404 } };
       const audit = (status: ExecutionStatus, extra: { approval?: ApprovalView | null; error?: GateError }): void => {
         void deps.audit.record({
           actor,
@@ -199,7 +211,13 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
         const raw = await execute(actor, call, tool, checked.args);
         const { output, truncated } = capOutput(raw, maxOutput);
         audit('ok', { approval: checked.approval });
-        return { status: 'ok', output, truncated, durationMs: Math.round(performance.now() - started), approvalId: checked.approval?.id ?? null };
+        return {
+          status: 'ok',
+          output,
+          truncated,
+          durationMs: Math.round(performance.now() - started),
+          approvalId: checked.approval?.id ?? null,
+        };
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         if (err.audit) audit(err.audit, { error: err.gate });

@@ -4,7 +4,10 @@ import { json } from '../../db/schema.ts';
 import type { ToolPolicy } from './tools.policy.ts';
 
 /** An org's stored policy, or undefined when it never saved one. */
-export async function findPolicy(db: Executor, orgId: string): Promise<(ToolPolicy & { updatedAt: Date; updatedBy: string | null }) | undefined> {
+export async function findPolicy(
+  db: Executor,
+  orgId: string,
+): Promise<(ToolPolicy & { updatedAt: Date; updatedBy: string | null }) | undefined> {
   const row = await db
     .selectFrom('tool_policies')
     .select(['include', 'exclude', 'rules', 'updated_at', 'updated_by'])

@@ -33,7 +33,10 @@ export async function toolRoutes(
   const { gate, catalogue, policies } = opts;
   r.get(
     '/api/v1/tools',
-    { config: { permission: 'tools:read' }, schema: { tags: ['tools'], querystring: ToolListQuery, response: { 200: ToolListSchema, ...errorResponses } } },
+    {
+      config: { permission: 'tools:read' },
+      schema: { tags: ['tools'], querystring: ToolListQuery, response: { 200: ToolListSchema, ...errorResponses } },
+    },
     async (req) => {
       const items = await catalogue.list(actorOf(req), req.query);
       return { items, total: items.length };
@@ -41,14 +44,22 @@ export async function toolRoutes(
   );
   r.get(
     '/api/v1/tools/:name',
-    { config: { permission: 'tools:read' }, schema: { tags: ['tools'], params: ToolParams, response: { 200: ToolDetailSchema, ...errorResponses } } },
+    {
+      config: { permission: 'tools:read' },
+      schema: { tags: ['tools'], params: ToolParams, response: { 200: ToolDetailSchema, ...errorResponses } },
+    },
     async (req) => catalogue.describe(actorOf(req), req.params.name),
   );
   r.post(
     '/api/v1/tools/:name/execute',
     {
       config: { permission: 'tools:execute', rateCategory: 'api' },
-      schema: { tags: ['tools'], params: ToolParams, body: ExecuteBody, response: { 200: ExecuteOk, 202: ExecutePending, ...errorResponses } },
+      schema: {
+        tags: ['tools'],
+        params: ToolParams,
+        body: ExecuteBody,
+        response: { 200: ExecuteOk, 202: ExecutePending, ...errorResponses },
+      },
     },
     async (req, reply) => {
       const { args, approvalId, threadId } = req.body;

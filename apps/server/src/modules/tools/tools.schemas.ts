@@ -42,7 +42,13 @@ export const ExecuteBody = z.object({
 });
 
 export const ExecuteOk = z.union([
-  z.object({ status: z.literal('ok'), output: z.unknown(), truncated: z.boolean(), durationMs: z.number(), approvalId: z.string().nullable() }),
+  z.object({
+    status: z.literal('ok'),
+    output: z.unknown(),
+    truncated: z.boolean(),
+    durationMs: z.number(),
+    approvalId: z.string().nullable(),
+  }),
   z.object({ status: z.literal('error'), error: ErrorSchema }),
 ]);
 export const ExecutePending = z.object({ status: z.literal('pending_approval'), approval: ApprovalSchema });

@@ -59,7 +59,10 @@ export interface ToolCatalogueService {
   describe(actor: Actor, name: string): Promise<ToolSummary & { inputSchema: Record<string, unknown> }>;
 }
 
-export function createToolCatalogueService(deps: { catalogue: ToolCatalogue; policies: Pick<ToolPolicyService, 'get'> }): ToolCatalogueService {
+export function createToolCatalogueService(deps: {
+  catalogue: ToolCatalogue;
+  policies: Pick<ToolPolicyService, 'get'>;
+}): ToolCatalogueService {
   const summarize = (t: ToolDefinition, policy: ToolPolicy): ToolSummary => {
     const d = decide(policy, t);
     return {
