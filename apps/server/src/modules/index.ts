@@ -5,6 +5,14 @@ import auditPlugin from './audit/audit.plugin.ts';
 import approvalsPlugin from './approvals/approvals.plugin.ts';
 import { createToolsModule } from './tools/tools.plugin.ts';
 import mcpServerPlugin from './mcp-server/mcp-server.plugin.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { meRoutes } from './auth/me.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { adminAuditRoutes } from './admin-audit/admin-audit.routes.ts';
+import { orgsRoutes } from './orgs/orgs.routes.ts';
+import { invitationsRoutes } from './orgs/invitations.routes.ts';
+import { accessRoutes } from './access/access.routes.ts';
+import { setupRoutes } from './setup/setup.routes.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
@@ -13,12 +21,21 @@ export interface ModuleContext {
 }
 
 /** Registers the domain modules in dependency order. */
-export async function registerModules(app: FastifyInstance, _ctx: ModuleContext): Promise<void> {
-  // Domain modules are registered here as they land.
+export async function registerModules(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
+  // Identity (the auth plugin and app.settings are registered in app.ts, ahead of every route).
+  await authRoutes(app, { publicUrl: ctx.config.publicUrl });
+  await meRoutes(app);
+  await setupRoutes(app, { config: ctx.config });
+  await settingsRoutes(app);
+  await adminAuditRoutes(app);
+  await orgsRoutes(app);
+  await invitationsRoutes(app, { publicUrl: ctx.config.publicUrl });
+  await accessRoutes(app);
+  // Tool gate, approvals, audit, MCP server. The catalogue and the CloudProvider come from cloud/
+  // (branch `cloud`); until it lands the gate starts empty and other modules or tests contribute
+  // tools with `app.tools.catalogue.register`.
   await app.register(auditPlugin);
   await app.register(approvalsPlugin);
-  // The catalogue and the CloudProvider come from cloud/ (branch `cloud`); until it lands the gate
-  // starts empty and other modules or tests contribute tools with `app.tools.catalogue.register`.
   await app.register(createToolsModule({ tools: [], cloud: () => ({}) }));
   await app.register(mcpServerPlugin, { version: VERSION });
 }

@@ -74,11 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('tool_executions')
     .columns(['org_id', 'thread_id', 'created_at'])
     .execute();
-  await db.schema
-    .createIndex('tool_executions_org_user_idx')
-    .on('tool_executions')
-    .columns(['org_id', 'user_id', 'created_at'])
-    .execute();
+  await db.schema.createIndex('tool_executions_org_user_idx').on('tool_executions').columns(['org_id', 'user_id', 'created_at']).execute();
   await enableTenantRls(db, 'tool_executions');
 }
 

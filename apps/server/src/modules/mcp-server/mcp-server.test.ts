@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Actor } from '@cloudnow/shared';
+import type { Permission, Role } from '@cloudnow/shared';
+import { apiKeyFor, loginAs, type Login } from '../../../test/auth.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { actorFor, as, buildGateTestApp, inject, newOrg, type GateTestApp } from '../tools/tools.test-support.ts';
+import { buildGateTestApp, inject, type GateTestApp } from '../tools/tools.test-support.ts';
 import { APPROVAL_STATUS_TOOL, META_APPROVAL_ID } from './mcp-server.service.ts';
 
 let t: GateTestApp;
@@ -19,10 +20,16 @@ afterAll(async () => {
   for (const c of clients) await c.close();
 });
 
-/** An MCP client over streamable HTTP; the actor stands in for the auth plugin's API-key actor. */
-async function connect(actor: Actor): Promise<Client> {
+const KEY_PERMISSIONS: Permission[] = ['tools:read', 'tools:execute'];
+
+/** A user of a fresh org (or of `org`). */
+const login = (role: Role = 'operator', org?: { id: string }) => loginAs(t, { role, ...(org ? { org } : {}) });
+
+/** An MCP client over streamable HTTP, authenticated by an API key of `who`. */
+async function connect(who: Login, permissions = KEY_PERMISSIONS): Promise<Client> {
+  const { headers } = await apiKeyFor(t, who, permissions);
   const client = new Client({ name: 'cloudnow-test', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(`${base}/api/mcp`), { requestInit: { headers: as(actor) } });
+  const transport = new StreamableHTTPClientTransport(new URL(`${base}/api/mcp`), { requestInit: { headers } });
   await client.connect(transport);
   clients.push(client);
   return client;
@@ -31,7 +38,7 @@ const textOf = (r: Record<string, unknown>): string => (r.content as Array<{ typ
 
 describe('MCP server at /api/mcp', () => {
   it('lists the catalogue with JSON Schema inputs and the approval-status tool', async () => {
-    const client = await connect(actorFor(await newOrg(t.app), 'operator', undefined, 'apiKey'));
+    const client = await connect(await login());
     const { tools } = await client.listTools();
     const names = tools.map((x) => x.name);
     expect(names).toEqual(expect.arrayContaining(['test_list_things', 'test_stop_thing', APPROVAL_STATUS_TOOL]));
@@ -45,7 +52,7 @@ describe('MCP server at /api/mcp', () => {
   });
 
   it('runs a tool through the gate; bad args and unknown tools are error results', async () => {
-    const client = await connect(actorFor(await newOrg(t.app), 'operator', undefined, 'apiKey'));
+    const client = await connect(await login());
     const ok = await client.callTool({ name: 'test_list_things', arguments: { compartmentId: 'c9' } });
     expect(ok.isError).toBeFalsy();
     expect(JSON.parse(textOf(ok))).toEqual({ items: [{ id: 'thing-1', compartmentId: 'c9' }] });
@@ -62,8 +69,8 @@ describe('MCP server at /api/mcp', () => {
   });
 
   it('returns a pending approval the caller polls, then runs once with the granted approval', async () => {
-    const org = await newOrg(t.app);
-    const client = await connect(actorFor(org, 'operator', undefined, 'apiKey'));
+    const caller = await login();
+    const client = await connect(caller);
     const pending = await client.callTool({ name: 'test_stop_thing', arguments: { thingId: 'i-7' } });
     expect(pending.isError).toBeFalsy();
     const sc = pending.structuredContent as { status: string; approvalId: string; poll: { rest: string } };
@@ -72,8 +79,8 @@ describe('MCP server at /api/mcp', () => {
     const status = await client.callTool({ name: APPROVAL_STATUS_TOOL, arguments: { approvalId: sc.approvalId } });
     expect(status.structuredContent).toMatchObject({ id: sc.approvalId, status: 'pending' });
 
-    const approver = actorFor(org);
-    const approved = await inject(t.app, { method: 'POST', url: `/api/approvals/${sc.approvalId}/approve`, headers: as(approver) });
+    const approver = await login('operator', caller.org);
+    const approved = await inject(t.app, { method: 'POST', url: `/api/approvals/${sc.approvalId}/approve`, headers: approver.headers });
     expect(approved.statusCode).toBe(200);
     expect(
       (await client.callTool({ name: APPROVAL_STATUS_TOOL, arguments: { approvalId: sc.approvalId } })).structuredContent,
@@ -91,26 +98,41 @@ describe('MCP server at /api/mcp', () => {
   });
 
   it('answers GET with 405 (stateless server)', async () => {
-    const res = await fetch(`${base}/api/mcp`, { headers: { ...as(actorFor(await newOrg(t.app))), accept: 'text/event-stream' } });
+    const { headers } = await apiKeyFor(t, await login(), KEY_PERMISSIONS);
+    const res = await fetch(`${base}/api/mcp`, { headers: { ...headers, accept: 'text/event-stream' } });
     expect(res.status).toBe(405);
+  });
+
+  it('refuses a call without credentials (401) and a key without tools:execute runs nothing', async () => {
+    const anon = await fetch(`${base}/api/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(anon.status).toBe(401);
+    const readOnly = await connect(await login(), ['tools:read']);
+    const r = await readOnly.callTool({ name: 'test_list_things', arguments: { compartmentId: 'c' } });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/^FORBIDDEN: Missing permission tools:execute/);
   });
 });
 
 describe('the gate is the only path', () => {
   it('REST and MCP both run tools through the gate (counter and audit via)', async () => {
-    const org = await newOrg(t.app);
-    const actor = actorFor(org, 'operator', undefined, 'apiKey');
+    const caller = await login();
+    const org = caller.org.id;
+    const client = await connect(caller);
+    const { headers } = await apiKeyFor(t, caller, KEY_PERMISSIONS);
     const before = t.app.tools.gate.stats();
     const ranBefore = t.probe.calls.length;
 
     const rest = await inject(t.app, {
       method: 'POST',
       url: '/api/v1/tools/test_list_things/execute',
-      headers: as(actor),
+      headers,
       payload: { args: { compartmentId: 'r' } },
     });
     expect(rest.statusCode).toBe(200);
-    const client = await connect(actor);
     await client.callTool({ name: 'test_list_things', arguments: { compartmentId: 'm' } });
     await client.callTool({ name: 'test_stop_thing', arguments: { thingId: 'x' } });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@cloudnow/shared';
-import { actorFor, as, buildGateTestApp, inject, newOrg, type GateTestApp } from './tools.test-support.ts';
+import { loginAs } from '../../../test/auth.ts';
+import { buildGateTestApp, inject, type GateTestApp } from './tools.test-support.ts';
 
 let t: GateTestApp;
 beforeAll(async () => {
@@ -8,11 +9,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** A caller of a (fresh) org; the test-only actor hook stands in for the auth plugin's session. */
-async function login(role: Role = 'operator', orgId?: string) {
-  const actor = actorFor(orgId ?? (await newOrg(t.app)), role);
-  return { actor, headers: as(actor) };
-}
+/** A signed-in user (real session) of a fresh org, or of `orgId`. */
+const login = (role: Role = 'operator', orgId?: string) => loginAs(t, { role, ...(orgId ? { org: { id: orgId } } : {}) });
 const exec = (headers: Record<string, string>, name: string, payload: unknown) =>
   inject(t.app, { method: 'POST', url: `/api/v1/tools/${name}/execute`, headers, payload: payload as object });
 

@@ -1,7 +1,7 @@
 /**
  * Test support for the tool gate, approvals, audit and MCP tests (imported only by *.test.ts):
- * a small catalogue of tools with known behaviour, actors built directly, and an app builder
- * with a test-only actor hook (until the auth plugin's `loginAs`/`apiKeyFor` helpers land).
+ * a small catalogue of tools with known behaviour, actors built directly (service tests), and an
+ * app builder whose result works with the auth helpers `loginAs`/`apiKeyFor` (HTTP tests).
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { ROLE_PERMISSIONS, type Actor, type Permission, type Role } from '@cloudnow/shared';
 import { defineTool, type ToolDefinition } from '../../cloud/catalogue/types.ts';
 import { buildApp } from '../../app.ts';
-import { createTestDatabase, testConfig, TEST_SECRET, type TestDatabase } from '../../../test/harness.ts';
+import { createTestDatabase, testConfig, TEST_SECRET, type TestApp, type TestDatabase } from '../../../test/harness.ts';
 import { createOrg } from '../../../test/factories.ts';
 
 /** Calls the test tools saw, for asserting that a tool did (or did not) run. */
@@ -110,24 +110,13 @@ export function actorFor(
   return { userId: `user-${randomUUID().slice(0, 8)}`, orgId, role, permissions: permissions ?? ROLE_PERMISSIONS[role], via };
 }
 
-/** Header carrying an actor for the test-only hook. */
-export const TEST_ACTOR_HEADER = 'x-test-actor';
-
-/** Inject headers for an actor (test-only hook). */
-export function as(actor: Actor): Record<string, string> {
-  return { [TEST_ACTOR_HEADER]: JSON.stringify(actor) };
-}
-
-export interface GateTestApp {
-  app: FastifyInstance;
-  database: TestDatabase;
+export interface GateTestApp extends TestApp {
   probe: ToolProbe;
-  close(): Promise<void>;
 }
 
 /**
- * Builds an app (like `buildTestApp`) with the test tools registered and a test-only onRequest
- * hook that takes the actor from `x-test-actor`. Pass `database` to share one between replicas.
+ * Builds an app like `buildTestApp` (same shape, so `loginAs`/`apiKeyFor` work on it) with the
+ * test tools registered. Pass `database` to share one between replicas.
  */
 export async function buildGateTestApp(
   opts: { env?: Record<string, string>; database?: TestDatabase; workers?: boolean } = {},
@@ -135,17 +124,8 @@ export async function buildGateTestApp(
   const own = !opts.database;
   const database = opts.database ?? (await createTestDatabase());
   // Load shedding is not under test here; a shared 2-core machine stalls event loops for seconds.
-  const env = { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env };
-  const app = await buildApp(testConfig(env), {
-    secret: TEST_SECRET,
-    logger: false,
-    workers: opts.workers ?? true,
-    database: database.settings,
-  });
-  app.addHook('onRequest', async (req) => {
-    const raw = req.headers[TEST_ACTOR_HEADER];
-    if (typeof raw === 'string') req.actor = JSON.parse(raw) as Actor;
-  });
+  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env });
+  const app = await buildApp(config, { secret: TEST_SECRET, logger: false, workers: opts.workers ?? true, database: database.settings });
   await app.ready();
   await app.database.whenReady();
   await calm(app);
@@ -153,6 +133,8 @@ export async function buildGateTestApp(
   app.tools.catalogue.register(testTools(probe));
   return {
     app,
+    db: app.db,
+    config,
     database,
     probe,
     async close() {
