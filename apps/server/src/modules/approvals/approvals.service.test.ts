@@ -170,7 +170,9 @@ describe('approvals', () => {
 describe('cross-replica wake-up', () => {
   const crossReplica = backend() === 'postgres' && !!process.env.VALKEY_URL;
   it(
-    crossReplica ? 'approve on replica B wakes a waiter on replica A' : 'approve wakes a waiter (one instance: no Valkey/PostgreSQL here)',
+    crossReplica
+      ? 'approve on replica B wakes a waiter on replica A; a policy saved on B reaches A'
+      : 'approve wakes a waiter (one instance: no Valkey/PostgreSQL here)',
     async () => {
       if (!crossReplica) {
         console.log(
@@ -197,6 +199,23 @@ describe('cross-replica wake-up', () => {
         expect(await waiting).toMatchObject({ id: approval.id, status: 'approved' });
         expect(woke).toBe(true);
         expect(a.app.events.mode).toBe('valkey');
+
+        // A policy saved on B invalidates A's cached copy: A's gate refuses the now-disabled tool.
+        const actor = actorFor(org, 'admin');
+        const run = (app: GateTestApp) =>
+          app.app.tools.gate.run(actor, { tool: 'test_list_things', args: { compartmentId: 'c' }, via: 'api' });
+        expect((await run(a)).status).toBe('ok');
+        const invalidated = new Promise<void>((resolve) => {
+          const off = a.app.events.subscribe('cache.invalidate', (p) => {
+            if (p.key === `policy:${org}`) {
+              off();
+              resolve();
+            }
+          });
+        });
+        await b.app.tools.policies.put(actor, { include: ['*'], exclude: ['test_list_*'], rules: [] });
+        await invalidated;
+        expect(await run(a)).toMatchObject({ status: 'denied', error: { code: 'TOOL_DISABLED' } });
       } finally {
         await b.close();
         await a.close();

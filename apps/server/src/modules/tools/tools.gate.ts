@@ -187,8 +187,9 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
       const tool = catalogue.get(call.tool);
       if (!tool)
         return { status: 'error', error: { code: 'TOOL_NOT_FOUND', message: `Tool ${call.tool.slice(0, 200)} not found`, status: 404 } };
-      const audit = (status: ExecutionStatus, extra: { approval?: ApprovalView | null; error?: GateError }): void => {
-        void deps.audit.record({
+      // Awaited: the audit buffer applies backpressure when full (it never throws).
+      const audit = (status: ExecutionStatus, extra: { approval?: ApprovalView | null; error?: GateError }): Promise<void> =>
+        deps.audit.record({
           actor,
           via: call.via,
           tool: tool.name,
@@ -201,16 +202,15 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
           error: extra.error?.message ?? null,
           threadId: call.threadId ?? null,
         });
-      };
       try {
         const checked = await check(actor, call, tool);
         if (checked.kind === 'pending') {
-          audit('pending_approval', { approval: checked.approval });
+          await audit('pending_approval', { approval: checked.approval });
           return { status: 'pending_approval', approval: checked.approval };
         }
         const raw = await execute(actor, call, tool, checked.args);
         const { output, truncated } = capOutput(raw, maxOutput);
-        audit('ok', { approval: checked.approval });
+        await audit('ok', { approval: checked.approval });
         return {
           status: 'ok',
           output,
@@ -220,7 +220,7 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
         };
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
-        if (err.audit) audit(err.audit, { error: err.gate });
+        if (err.audit) await audit(err.audit, { error: err.gate });
         if (err.outcome === 'error') deps.log.warn({ tool: tool.name, code: err.gate.code, via: call.via }, 'tool gate: execution failed');
         return { status: err.outcome, error: err.gate };
       }
