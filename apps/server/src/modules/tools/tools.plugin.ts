@@ -2,7 +2,10 @@ import fp from 'fastify-plugin';
 import type { ToolDefinition } from '../../cloud/catalogue/types.ts';
 import type { CloudProvider } from '../../cloud/provider.ts';
 import { createToolCatalogue, type ToolCatalogue } from './tools.catalogue.ts';
-import { createToolGate, type ToolGate } from './tools.gate.ts';
+import type { Actor } from '@cloudnow/shared';
+import type { ApprovalView } from '../approvals/approvals.service.ts';
+import { createToolGate, type GateCall, type GateResult, type ToolGate } from './tools.gate.ts';
+import { runAwaitingApproval } from './tools.await.ts';
 import { createToolCatalogueService, createToolPolicyService, type ToolCatalogueService, type ToolPolicyService } from './tools.service.ts';
 import { toolRoutes } from './tools.routes.ts';
 
@@ -10,6 +13,8 @@ import { toolRoutes } from './tools.routes.ts';
 export interface ToolsModule {
   /** THE way a tool runs. */
   gate: ToolGate;
+  /** `gate.run`, and on a pending approval: wait for the decision, then run with it (chat). */
+  runAwaitingApproval(actor: Actor, call: GateCall, onPending?: (approval: ApprovalView) => void | Promise<void>): Promise<GateResult>;
   catalogue: ToolCatalogue;
   listing: ToolCatalogueService;
   policies: ToolPolicyService;
@@ -48,7 +53,14 @@ export function createToolsModule(deps: ToolsModuleDeps) {
         ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
       });
       const listing = createToolCatalogueService({ catalogue, policies });
-      app.decorate('tools', { gate, catalogue, listing, policies });
+      const approvals = app.approvals;
+      app.decorate('tools', {
+        gate,
+        catalogue,
+        listing,
+        policies,
+        runAwaitingApproval: (actor, call, onPending) => runAwaitingApproval({ gate, approvals }, actor, call, onPending),
+      });
       await app.register(toolRoutes, { gate, catalogue: listing, policies });
     },
     { name: 'tools', dependencies: ['db', 'cache', 'approvals', 'audit'] },
