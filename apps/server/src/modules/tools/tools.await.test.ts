@@ -42,7 +42,7 @@ describe('runAwaitingApproval (chat path)', () => {
     const approvals = createApprovalService({ db: () => t.app.db, events: t.app.events, log: t.app.log, ttlMs: 100 });
     const gate = createToolGate({
       tools: testTools(),
-      cloud: () => ({}),
+      cloud: () => ({}) as never,
       policies: t.app.tools.policies,
       approvals,
       audit: t.app.audit,

@@ -193,7 +193,7 @@ describe('tool gate', () => {
     const gate = () =>
       createToolGate({
         tools: testTools(probe),
-        cloud: () => ({}),
+        cloud: () => ({}) as never,
         policies: t.app.tools.policies,
         approvals: t.app.approvals,
         audit: t.app.audit,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@cloudnow/shared';
 import { loginAs } from '../../../test/auth.ts';
+import { catalogue } from '../../cloud/catalogue/index.ts';
 import { buildGateTestApp, inject, type GateTestApp } from './tools.test-support.ts';
 
 let t: GateTestApp;
@@ -19,9 +20,12 @@ describe('GET /api/v1/tools', () => {
     const { headers } = await login('viewer');
     const res = await inject(t.app, { url: '/api/v1/tools?risk=medium', headers });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { items: Array<{ name: string; requiresApproval: boolean }>; total: number };
-    expect(body.items.map((i) => i.name)).toEqual(['test_stop_thing']);
-    expect(body.items[0]!.requiresApproval).toBe(true);
+    const body = res.json() as { items: Array<{ name: string; risk: string; requiresApproval: boolean }>; total: number };
+    expect(body.items.filter((i) => i.name.startsWith('test_')).map((i) => i.name)).toEqual(['test_stop_thing']);
+    expect(body.items.every((i) => i.risk === 'medium' && i.requiresApproval)).toBe(true);
+    expect(body.total).toBe(body.items.length);
+    const all = (await inject(t.app, { url: '/api/v1/tools', headers })).json() as { total: number };
+    expect(all.total).toBeGreaterThanOrEqual(60 + 6);
     expect((await inject(t.app, { url: '/api/v1/tools?risk=spicy', headers })).statusCode).toBe(400);
   });
 
@@ -58,6 +62,14 @@ describe('POST /api/v1/tools/:name/execute', () => {
     expect(big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     const notObject = await exec(headers, 'test_list_things', { args: 'x' });
     expect(notObject.statusCode).toBe(400);
+  });
+
+  it('runs a catalogue tool on the sandbox tenancy through the gate', async () => {
+    const { headers } = await login();
+    const tool = catalogue.find((x) => x.risk === 'read' && x.category === 'compute' && x.input.safeParse({}).success)!;
+    const res = await exec(headers, tool.name, { args: {} });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok' });
   });
 
   it('answers a tool failure as a clean error result, never a 500', async () => {
