@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Permission, Role } from '@cloudnow/shared';
 import { apiKeyFor, loginAs, type Login } from '../../../test/auth.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { buildGateTestApp, inject, type GateTestApp } from '../tools/tools.test-support.ts';
+import { buildGateTestApp, type GateTestApp } from '../tools/tools.test-support.ts';
 import { APPROVAL_STATUS_TOOL, META_APPROVAL_ID } from './mcp-server.service.ts';
 
 let t: GateTestApp;
@@ -80,7 +80,7 @@ describe('MCP server at /api/mcp', () => {
     expect(status.structuredContent).toMatchObject({ id: sc.approvalId, status: 'pending' });
 
     const approver = await login('operator', caller.org);
-    const approved = await inject(t.app, { method: 'POST', url: `/api/approvals/${sc.approvalId}/approve`, headers: approver.headers });
+    const approved = await t.app.inject({ method: 'POST', url: `/api/approvals/${sc.approvalId}/approve`, headers: approver.headers });
     expect(approved.statusCode).toBe(200);
     expect(
       (await client.callTool({ name: APPROVAL_STATUS_TOOL, arguments: { approvalId: sc.approvalId } })).structuredContent,
@@ -126,7 +126,7 @@ describe('the gate is the only path', () => {
     const before = t.app.tools.gate.stats();
     const ranBefore = t.probe.calls.length;
 
-    const rest = await inject(t.app, {
+    const rest = await t.app.inject({
       method: 'POST',
       url: '/api/v1/tools/test_list_things/execute',
       headers,

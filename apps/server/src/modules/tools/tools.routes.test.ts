@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@cloudnow/shared';
 import { loginAs } from '../../../test/auth.ts';
 import { catalogue } from '../../cloud/catalogue/index.ts';
-import { buildGateTestApp, inject, type GateTestApp } from './tools.test-support.ts';
+import { buildGateTestApp, type GateTestApp } from './tools.test-support.ts';
 
 let t: GateTestApp;
 beforeAll(async () => {
@@ -13,25 +13,25 @@ afterAll(async () => t?.close());
 /** A signed-in user (real session) of a fresh org, or of `orgId`. */
 const login = (role: Role = 'operator', orgId?: string) => loginAs(t, { role, ...(orgId ? { org: { id: orgId } } : {}) });
 const exec = (headers: Record<string, string>, name: string, payload: unknown) =>
-  inject(t.app, { method: 'POST', url: `/api/v1/tools/${name}/execute`, headers, payload: payload as object });
+  t.app.inject({ method: 'POST', url: `/api/v1/tools/${name}/execute`, headers, payload: payload as object });
 
 describe('GET /api/v1/tools', () => {
   it('lists the catalogue filtered by risk, with requiresApproval for this org', async () => {
     const { headers } = await login('viewer');
-    const res = await inject(t.app, { url: '/api/v1/tools?risk=medium', headers });
+    const res = await t.app.inject({ url: '/api/v1/tools?risk=medium', headers });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { items: Array<{ name: string; risk: string; requiresApproval: boolean }>; total: number };
     expect(body.items.filter((i) => i.name.startsWith('test_')).map((i) => i.name)).toEqual(['test_stop_thing']);
     expect(body.items.every((i) => i.risk === 'medium' && i.requiresApproval)).toBe(true);
     expect(body.total).toBe(body.items.length);
-    const all = (await inject(t.app, { url: '/api/v1/tools', headers })).json() as { total: number };
+    const all = (await t.app.inject({ url: '/api/v1/tools', headers })).json() as { total: number };
     expect(all.total).toBeGreaterThanOrEqual(60 + 6);
-    expect((await inject(t.app, { url: '/api/v1/tools?risk=spicy', headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/v1/tools?risk=spicy', headers })).statusCode).toBe(400);
   });
 
   it('describes one tool with its input as JSON Schema; unknown → 404', async () => {
     const { headers } = await login('viewer');
-    const res = await inject(t.app, { url: '/api/v1/tools/test_list_things', headers });
+    const res = await t.app.inject({ url: '/api/v1/tools/test_list_things', headers });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       name: 'test_list_things',
@@ -39,7 +39,7 @@ describe('GET /api/v1/tools', () => {
       requiresApproval: false,
       inputSchema: { type: 'object', properties: { compartmentId: { type: 'string' } }, required: ['compartmentId'] },
     });
-    const missing = await inject(t.app, { url: '/api/v1/tools/no_such_tool', headers });
+    const missing = await t.app.inject({ url: '/api/v1/tools/no_such_tool', headers });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'TOOL_NOT_FOUND' });
   });
@@ -93,10 +93,10 @@ describe('POST /api/v1/tools/:name/execute', () => {
     const { approval } = pending.json() as { approval: { id: string; status: string; tool: string } };
     expect(approval).toMatchObject({ status: 'pending', tool: 'test_stop_thing' });
 
-    const list = await inject(t.app, { url: '/api/approvals?limit=10', headers: approver.headers });
+    const list = await t.app.inject({ url: '/api/approvals?limit=10', headers: approver.headers });
     expect(list.json()).toMatchObject({ total: 1, limit: 10, offset: 0, items: [{ id: approval.id }] });
 
-    const approve = await inject(t.app, {
+    const approve = await t.app.inject({
       method: 'POST',
       url: `/api/approvals/${approval.id}/approve`,
       headers: approver.headers,
@@ -104,7 +104,7 @@ describe('POST /api/v1/tools/:name/execute', () => {
     });
     expect(approve.statusCode).toBe(200);
     expect(approve.json()).toMatchObject({ status: 'approved', decidedBy: approver.actor.userId, reason: 'ok' });
-    const again = await inject(t.app, { method: 'POST', url: `/api/approvals/${approval.id}/deny`, headers: approver.headers });
+    const again = await t.app.inject({ method: 'POST', url: `/api/approvals/${approval.id}/deny`, headers: approver.headers });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'APPROVAL_ALREADY_DECIDED' });
 
@@ -115,7 +115,7 @@ describe('POST /api/v1/tools/:name/execute', () => {
     expect(reuse.statusCode).toBe(409);
     expect(reuse.json()).toMatchObject({ code: 'APPROVAL_ALREADY_USED' });
 
-    const record = await inject(t.app, { url: `/api/approvals/${approval.id}`, headers: op.headers });
+    const record = await t.app.inject({ url: `/api/approvals/${approval.id}`, headers: op.headers });
     expect(record.json()).toMatchObject({ status: 'approved', consumedAt: expect.any(String) });
     expect(JSON.stringify(record.json())).not.toContain('hash');
   });
@@ -124,8 +124,8 @@ describe('POST /api/v1/tools/:name/execute', () => {
     const op = await login();
     const stranger = await login('admin');
     const { approval } = (await exec(op.headers, 'test_stop_thing', { args: { thingId: 'i-1' } })).json() as { approval: { id: string } };
-    expect((await inject(t.app, { url: `/api/approvals/${approval.id}`, headers: stranger.headers })).statusCode).toBe(404);
-    const approve = await inject(t.app, { method: 'POST', url: `/api/approvals/${approval.id}/approve`, headers: stranger.headers });
+    expect((await t.app.inject({ url: `/api/approvals/${approval.id}`, headers: stranger.headers })).statusCode).toBe(404);
+    const approve = await t.app.inject({ method: 'POST', url: `/api/approvals/${approval.id}/approve`, headers: stranger.headers });
     expect(approve.statusCode).toBe(404);
     expect(approve.json()).toMatchObject({ code: 'APPROVAL_NOT_FOUND' });
     const use = await exec(stranger.headers, 'test_stop_thing', { args: { thingId: 'i-1' }, approvalId: approval.id });
@@ -142,41 +142,41 @@ describe('activity and audit', () => {
     await exec(admin.headers, 'test_list_things', { args: { compartmentId: 'b' } });
     await t.app.audit.flush();
 
-    const feed = await inject(t.app, { url: '/api/activity?limit=10', headers: op.headers });
+    const feed = await t.app.inject({ url: '/api/activity?limit=10', headers: op.headers });
     expect(feed.json()).toMatchObject({ total: 2, limit: 10 });
     expect(JSON.stringify(feed.json())).not.toContain('p4ss');
 
-    const audit = await inject(t.app, { url: '/api/audit/tools?status=error', headers: admin.headers });
+    const audit = await t.app.inject({ url: '/api/audit/tools?status=error', headers: admin.headers });
     expect(audit.json()).toMatchObject({ total: 1, limit: 100, items: [{ tool: 'test_broken', via: 'api', userId: op.actor.userId }] });
-    const summary = await inject(t.app, { url: '/api/audit/tools/summary', headers: admin.headers });
+    const summary = await t.app.inject({ url: '/api/audit/tools/summary', headers: admin.headers });
     expect(summary.json()).toEqual({ total: 3, byStatus: { ok: 2, error: 1 }, byTool: { test_list_things: 2, test_broken: 1 } });
 
-    expect((await inject(t.app, { url: '/api/audit/tools?limit=1001', headers: admin.headers })).statusCode).toBe(400);
-    expect((await inject(t.app, { url: '/api/approvals?limit=501', headers: admin.headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/audit/tools?limit=1001', headers: admin.headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/approvals?limit=501', headers: admin.headers })).statusCode).toBe(400);
   });
 });
 
 describe('tool policies (admin)', () => {
   it('reads defaults, saves a policy that applies at once, and refuses a non-admin', async () => {
     const admin = await login('admin');
-    const def = await inject(t.app, { url: '/api/admin/tool-policies', headers: admin.headers });
+    const def = await t.app.inject({ url: '/api/admin/tool-policies', headers: admin.headers });
     expect(def.json()).toMatchObject({ include: ['*'], exclude: [], rules: [], updatedAt: null });
 
-    const put = await inject(t.app, {
+    const put = await t.app.inject({
       method: 'PUT',
       url: '/api/admin/tool-policies',
       headers: admin.headers,
       payload: { exclude: ['test_broken'], rules: [{ pattern: 'test_stop_*', approval: 'never' }] },
     });
     expect(put.statusCode).toBe(200);
-    const tool = await inject(t.app, { url: '/api/v1/tools/test_stop_thing', headers: admin.headers });
+    const tool = await t.app.inject({ url: '/api/v1/tools/test_stop_thing', headers: admin.headers });
     expect(tool.json()).toMatchObject({ approval: 'never', requiresApproval: false, enabled: true });
     expect((await exec(admin.headers, 'test_stop_thing', { args: { thingId: 'i' } })).statusCode).toBe(200);
     const disabled = await exec(admin.headers, 'test_broken', {});
     expect(disabled.statusCode).toBe(403);
     expect(disabled.json()).toMatchObject({ code: 'TOOL_DISABLED' });
 
-    const bad = await inject(t.app, {
+    const bad = await t.app.inject({
       method: 'PUT',
       url: '/api/admin/tool-policies',
       headers: admin.headers,
@@ -185,8 +185,6 @@ describe('tool policies (admin)', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/^rules\.0\.approval: /);
     const op = await login('operator', admin.actor.orgId);
-    expect((await inject(t.app, { method: 'PUT', url: '/api/admin/tool-policies', headers: op.headers, payload: {} })).statusCode).toBe(
-      403,
-    );
+    expect((await t.app.inject({ method: 'PUT', url: '/api/admin/tool-policies', headers: op.headers, payload: {} })).statusCode).toBe(403);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ROLE_PERMISSIONS, type Actor, type Permission, type Role } from '@cloudnow/shared';
 import { defineTool, type ToolDefinition } from '../../cloud/catalogue/types.ts';
 import { buildApp } from '../../app.ts';
@@ -123,12 +123,11 @@ export async function buildGateTestApp(
 ): Promise<GateTestApp> {
   const own = !opts.database;
   const database = opts.database ?? (await createTestDatabase());
-  // Load shedding is not under test here; a shared 2-core machine stalls event loops for seconds.
-  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env });
+  // Load shedding is not under test here (0 disables it): a shared 2-core machine stalls event loops.
+  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...opts.env });
   const app = await buildApp(config, { secret: TEST_SECRET, logger: false, workers: opts.workers ?? true, database: database.settings });
   await app.ready();
   await app.database.whenReady();
-  await calm(app);
   const probe: ToolProbe = { calls: [], slowAborted: false };
   app.tools.catalogue.register(testTools(probe));
   return {
@@ -142,28 +141,6 @@ export async function buildGateTestApp(
       if (own) await database.drop();
     },
   };
-}
-
-/**
- * Waits (up to 5 s) until under-pressure stops shedding load: loading a PGlite template blocks the
- * event loop for a whole sample window on a busy machine, which under-pressure reports as an
- * infinite delay (503) for the next second.
- */
-async function calm(app: FastifyInstance): Promise<void> {
-  for (let i = 0; i < 100 && app.isUnderPressure(); i++) await new Promise((r) => setTimeout(r, 50));
-}
-
-/**
- * `app.inject` that retries (up to 3 times) a 503 UNDER_PRESSURE: the event-loop stall that trips
- * it comes from the shared test machine, not from the code under test. Any other answer is final.
- */
-export async function inject(app: FastifyInstance, opts: InjectOptions | string): Promise<LightMyRequestResponse> {
-  let res = await app.inject(opts);
-  for (let i = 0; i < 3 && res.statusCode === 503 && res.body.includes('UNDER_PRESSURE'); i++) {
-    await calm(app);
-    res = await app.inject(opts);
-  }
-  return res;
 }
 
 /** A fresh org in the app's database. */
