@@ -24,8 +24,8 @@ export type JobHandler<K extends JobName> = (job: Job<JobMap[K]>) => Promise<unk
 export interface Jobs {
   define<K extends JobName>(name: K, options?: Omit<Queue, 'name'>): Promise<void>;
   send<K extends JobName>(name: K, data: JobMap[K], options?: SendOptions & { tx?: Transaction<DB> }): Promise<string | null>;
-  /** Enqueues many jobs of one queue in one statement. */
-  sendMany<K extends JobName>(name: K, jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>): Promise<void>;
+  /** Enqueues many jobs of one queue in one statement (inside `tx` when given, like `send`). */
+  sendMany<K extends JobName>(name: K, jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>, options?: { tx?: Transaction<DB> }): Promise<void>;
   work<K extends JobName>(name: K, options: WorkOptions, handler: JobHandler<K>): Promise<void>;
   schedule<K extends JobName>(name: K, cron: string, data: JobMap[K], options?: { tz?: string; key?: string }): Promise<void>;
   unschedule(name: JobName, key?: string): Promise<void>;

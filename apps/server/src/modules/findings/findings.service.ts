@@ -93,6 +93,7 @@ export function createFindingsService(deps: FindingsDeps) {
         await deps.jobs.sendMany(
           'advisor.run',
           runs.map((r) => ({ data: { orgId: actor.orgId, runId: r.id, domain: r.domain } })),
+          { tx },
         );
         return { runs, busy };
       });
