@@ -15,6 +15,7 @@ import eventsPlugin from './plugins/events.ts';
 import cachePlugin from './plugins/cache.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import metricsPlugin from './plugins/metrics.ts';
+import limitsPlugin, { type CategoryLimit, type RateCategory } from './plugins/limits.ts';
 import openapiPlugin from './plugins/openapi.ts';
 import healthPlugin from './plugins/health.ts';
 import webPlugin from './plugins/web.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   webDist?: string;
   /** Event-bus listener cap (default 1000). */
   listenerCap?: number;
+  /** Layer-2 rate limits per category (defaults: the numbers; tests pass small ones). */
+  limits?: Partial<Record<RateCategory, CategoryLimit>>;
 }
 
 /**
@@ -82,6 +85,12 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(errorsPlugin);
   await app.register(pressurePlugin, config.pressure);
   await app.register(metricsPlugin, { token: config.metricsToken });
+  // Layer 2 runs as a preHandler, so it sees request.actor set by the auth plugin's earlier hook.
+  await app.register(limitsPlugin, {
+    valkey: app.valkey?.pub.client ?? null,
+    prefix: app.valkey?.prefix ?? 'cloudnow:',
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   await app.register(openapiPlugin, { docs: config.apiDocs, version: VERSION });
   await app.register(healthPlugin);
   await registerModules(app, { config, secret: options.secret });

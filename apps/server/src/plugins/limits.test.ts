@@ -1,0 +1,321 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Valkey } from 'iovalkey';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { countQueries } from '../db/query-counter.ts';
+import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../test/harness.ts';
+import limitsPlugin, { categoryFor, type CategoryLimit, type RateCategory } from './limits.ts';
+
+const SMALL: Partial<Record<RateCategory, CategoryLimit>> = {
+  chat: { max: 3, windowMs: 60_000 },
+  streams: { max: 2, windowMs: 60_000 },
+  api: { max: 4, windowMs: 60_000 },
+  public: { max: 3, windowMs: 60_000 },
+  auth: { max: 5, windowMs: 15 * 60_000 },
+  setup: { max: 2, windowMs: 60_000 },
+};
+
+interface Built {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app plus stand-in routes for each category and a stand-in for the auth plugin's
+ * actor (header x-test-user) — the identity branch provides the real one.
+ */
+async function build(env: Record<string, string> = {}, limits = SMALL): Promise<Built> {
+  const database: TestDatabase = await createTestDatabase();
+  const app = await buildApp(testConfig(env), { secret: TEST_SECRET, logger: false, workers: false, database: database.settings, limits });
+  app.addHook('onRequest', async (req) => {
+    const user = req.headers['x-test-user'];
+    req.actor = typeof user === 'string' ? { userId: user, orgId: 'org', role: 'viewer', permissions: [], via: 'session' } : null;
+  });
+  app.get('/api/things', async () => ({ ok: true }));
+  app.post('/api/chat', async () => ({ ok: true }));
+  app.post('/api/v1/tools/:name/execute', async () => ({ ok: true }));
+  app.get('/api/workflows/runs/:id/stream', async () => ({ ok: true }));
+  app.get('/api/models', { config: { public: true } }, async () => ({ models: [] }));
+  app.get('/api/declared', { config: { rateCategory: 'streams' } }, async () => ({ ok: true }));
+  app.get('/api/unlimited', { config: { rateLimit: false } }, async () => ({ ok: true }));
+  app.post('/api/setup/thing', async () => ({ ok: true }));
+  app.post('/api/auth/sign-in/email', async (req, reply) => {
+    const body = req.body as { email?: string; password?: string };
+    if (body.password === 'right') return { token: 't' };
+    return reply.code(401).send({ code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' });
+  });
+  await app.ready();
+  await app.database.whenReady();
+  return {
+    app,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+async function hit(app: FastifyInstance, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object) {
+  return app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+}
+
+describe('categoryFor', () => {
+  it.each([
+    ['/api/auth/sign-in/email', 'POST', false, 'auth'],
+    ['/api/setup/complete', 'POST', false, 'setup'],
+    ['/api/chat', 'POST', true, 'chat'],
+    ['/api/chat/threads', 'GET', true, 'chat'],
+    ['/api/v1/tools/listInstances/execute', 'POST', true, 'chat'],
+    ['/api/workflows/runs/1/stream', 'GET', true, 'streams'],
+    ['/api/models', 'GET', false, 'public'],
+    ['/api/auth/providers', 'GET', false, 'public'],
+    ['/api/things', 'GET', true, 'api'],
+    ['/api/things', 'POST', false, 'api'],
+    ['/healthz', 'GET', false, null],
+    ['/assets/app.js', 'GET', false, null],
+  ])('%s %s (authenticated %s) → %s', (path, method, authed, want) => {
+    expect(categoryFor(path, method, authed)).toBe(want);
+  });
+});
+
+describe('layer-2 limits', () => {
+  let t: Built;
+  beforeAll(async () => {
+    t = await build();
+  });
+  afterAll(() => t.close());
+
+  const user = () => ({ 'x-test-user': randomUUID() });
+
+  it('admits the api budget per user with headers, then 429 with Retry-After and a coded body', async () => {
+    const h = user();
+    for (let i = 1; i <= 4; i++) {
+      const r = await hit(t.app, 'GET', '/api/things', h);
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['x-ratelimit-limit']).toBe('4');
+      expect(r.headers['x-ratelimit-remaining']).toBe(String(4 - i));
+      expect(Number(r.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+    }
+    const r = await hit(t.app, 'GET', '/api/things', h);
+    expect(r.statusCode).toBe(429);
+    expect(r.json()).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/api requests.*try again in \d+ s/) });
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(r.headers['x-ratelimit-remaining']).toBe('0');
+    // another principal has its own budget
+    expect((await hit(t.app, 'GET', '/api/things', user())).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['chat', 'POST', '/api/chat', 3],
+    ['chat (tool execution)', 'POST', '/api/v1/tools/listInstances/execute', 3],
+    ['streams', 'GET', '/api/workflows/runs/r1/stream', 2],
+    ['streams (declared on the route)', 'GET', '/api/declared', 2],
+  ] as const)('enforces the %s limit', async (_name, method, url, max) => {
+    const h = user();
+    for (let i = 0; i < max; i++) expect((await hit(t.app, method, url, h)).statusCode).toBe(200);
+    const r = await hit(t.app, method, url, h);
+    expect(r.statusCode).toBe(429);
+    expect(r.headers['x-ratelimit-limit']).toBe(String(max));
+  });
+
+  it('keeps categories apart: using up chat leaves api untouched', async () => {
+    const h = user();
+    for (let i = 0; i < 3; i++) await hit(t.app, 'POST', '/api/chat', h);
+    expect((await hit(t.app, 'POST', '/api/chat', h)).statusCode).toBe(429);
+    expect((await hit(t.app, 'GET', '/api/things', h)).statusCode).toBe(200);
+  });
+
+  it('limits unauthenticated public reads per IP', async () => {
+    const ip = { 'x-forwarded-for': '203.0.113.7' };
+    for (let i = 0; i < 3; i++) expect((await hit(t.app, 'GET', '/api/models', ip)).statusCode).toBe(200);
+    const r = await hit(t.app, 'GET', '/api/models', ip);
+    expect(r.statusCode).toBe(429);
+    expect(r.headers['x-ratelimit-limit']).toBe('3');
+    expect((await hit(t.app, 'GET', '/api/models', { 'x-forwarded-for': '203.0.113.8' })).statusCode).toBe(200);
+  });
+
+  it('limits setup routes per IP', async () => {
+    const ip = { 'x-forwarded-for': '203.0.113.20' };
+    for (let i = 0; i < 2; i++) expect((await hit(t.app, 'POST', '/api/setup/thing', ip)).statusCode).toBe(200);
+    expect((await hit(t.app, 'POST', '/api/setup/thing', ip)).statusCode).toBe(429);
+  });
+
+  it('skips routes that opt out and non-API paths', async () => {
+    const h = user();
+    for (let i = 0; i < 8; i++) expect((await hit(t.app, 'GET', '/api/unlimited', h)).statusCode).toBe(200);
+    const r = await hit(t.app, 'GET', '/healthz', h);
+    expect(r.headers['x-ratelimit-limit']).not.toBe('4');
+  });
+
+  it('blocks the 6th sign-in after 5 failures, even with the right password', async () => {
+    const ip = { 'x-forwarded-for': '198.51.100.9' };
+    const email = `victim-${randomUUID()}@example.com`;
+    for (let i = 0; i < 5; i++) {
+      const r = await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'wrong' });
+      expect(r.statusCode).toBe(401);
+    }
+    const sixth = await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'right' });
+    expect(sixth.statusCode).toBe(429);
+    expect(sixth.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/failed sign-in/) });
+    const retry = Number(sixth.headers['retry-after']);
+    expect(retry).toBeGreaterThan(14 * 60);
+    expect(retry).toBeLessThanOrEqual(15 * 60);
+    // the email is the key with the IP: the same email from elsewhere, or another email here, still works
+    expect(
+      (await hit(t.app, 'POST', '/api/auth/sign-in/email', { 'x-forwarded-for': '198.51.100.10' }, { email, password: 'right' }))
+        .statusCode,
+    ).toBe(200);
+    expect((await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email: `other-${email}`, password: 'right' })).statusCode).toBe(200);
+  });
+
+  it('does not count successful sign-ins', async () => {
+    const ip = { 'x-forwarded-for': '198.51.100.30' };
+    const email = `user-${randomUUID()}@example.com`;
+    for (let i = 0; i < 12; i++) {
+      const r = await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'right' });
+      expect(r.statusCode).toBe(200);
+    }
+    for (let i = 0; i < 4; i++)
+      expect((await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'x' })).statusCode).toBe(401);
+    expect((await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'right' })).statusCode).toBe(200);
+    expect((await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'x' })).statusCode).toBe(401);
+    expect((await hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'right' })).statusCode).toBe(429);
+  });
+
+  it('counts parallel failed guesses before any of them finishes', async () => {
+    const ip = { 'x-forwarded-for': '198.51.100.40' };
+    const email = `burst-${randomUUID()}@example.com`;
+    const all = await Promise.all(
+      Array.from({ length: 12 }, () => hit(t.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'guess' })),
+    );
+    expect(all.filter((r) => r.statusCode === 401)).toHaveLength(5);
+    expect(all.filter((r) => r.statusCode === 429)).toHaveLength(7);
+  });
+
+  it('sends zero database statements for a warm rate-limited request', async () => {
+    const h = user();
+    await hit(t.app, 'GET', '/api/things', h);
+    const admitted = await countQueries(() => hit(t.app, 'GET', '/api/things', h));
+    expect(admitted.result.statusCode).toBe(200);
+    expect(admitted.total).toBe(0);
+    for (let i = 0; i < 3; i++) await hit(t.app, 'GET', '/api/things', h);
+    const refused = await countQueries(() => hit(t.app, 'GET', '/api/things', h));
+    expect(refused.result.statusCode).toBe(429);
+    expect(refused.total).toBe(0);
+    const signIn = await countQueries(() => hit(t.app, 'POST', '/api/auth/sign-in/email', h, { email: 'q@example.com', password: 'x' }));
+    expect(signIn.result.statusCode).toBe(401);
+    expect(signIn.total).toBe(0);
+  });
+
+  it('exports its decisions at /metrics', async () => {
+    const r = await hit(t.app, 'GET', '/metrics');
+    expect(r.statusCode).toBe(200);
+    const limited = /cloudnow_rate_limit_decisions\{category="api",result="limited"\} (\d+)/.exec(r.body);
+    expect(Number(limited?.[1])).toBeGreaterThanOrEqual(1);
+    expect(r.body).toMatch(/cloudnow_rate_limit_store_errors \d+/);
+    expect(r.body).toMatch(/cloudnow_rate_limit_entries \d+/);
+  });
+});
+
+describe('fail-open', () => {
+  it('admits requests and counts the error when Valkey fails or hangs', async () => {
+    for (const evalsha of [() => Promise.reject(new Error('connection lost')), () => new Promise(() => {})]) {
+      const broken = { evalsha, eval: evalsha } as unknown as Valkey;
+      const app = Fastify();
+      await app.register(limitsPlugin, { valkey: broken, prefix: 'x:', limits: { api: { max: 1, windowMs: 60_000 } }, storeTimeoutMs: 50 });
+      app.get('/api/x', async () => ({ ok: true }));
+      for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/api/x', method: 'POST' })).statusCode).toBe(404);
+      for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/api/x' })).statusCode).toBe(200);
+      expect(app.limits.stats().storeErrors).toBe(3);
+      await app.close();
+    }
+  });
+});
+
+/** A Valkey for the cross-instance test: VALKEY_URL, else a redis-server this test starts, else none. */
+async function valkeyForTest(): Promise<{ url: string; stop(): Promise<void> } | { skip: string }> {
+  if (process.env.VALKEY_URL) return { url: process.env.VALKEY_URL, stop: async () => {} };
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  let child: ChildProcess;
+  try {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
+  } catch {
+    return { skip: 'VALKEY_URL is unset and redis-server is not on PATH' };
+  }
+  const ready = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    child.stdout?.on('data', (d: Buffer) => {
+      if (/ready to accept connections/i.test(d.toString())) resolve(true);
+    });
+    setTimeout(() => resolve(false), 5000).unref();
+  });
+  if (!ready) {
+    child.kill();
+    return { skip: 'VALKEY_URL is unset and redis-server could not be started' };
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+describe('two instances on one Valkey', () => {
+  let vk: Awaited<ReturnType<typeof valkeyForTest>>;
+  let a: Built | undefined;
+  let b: Built | undefined;
+  beforeAll(async () => {
+    vk = await valkeyForTest();
+    if ('skip' in vk) {
+      console.warn(`cross-instance rate-limit test skipped: ${vk.skip}`);
+      return;
+    }
+    const env = { VALKEY_URL: vk.url, VALKEY_PREFIX: `cn-test:rl-${randomUUID().slice(0, 8)}:` };
+    [a, b] = await Promise.all([build(env), build(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    if (vk && 'stop' in vk) await vk.stop();
+  });
+
+  it('admits at most the limit in total across both', async (ctx) => {
+    if (!a || !b) return ctx.skip();
+    expect(a.app.limits.mode).toBe('valkey');
+    const h = { 'x-test-user': randomUUID() };
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => hit(i % 2 ? a!.app : b!.app, 'POST', '/api/chat', h)));
+    // a store error would fail open and admit more: make that failure mode explicit
+    expect(a.app.limits.stats().storeErrors + b.app.limits.stats().storeErrors).toBe(0);
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(3);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(7);
+  });
+
+  it('shares the sign-in failure count across instances', async (ctx) => {
+    if (!a || !b) return ctx.skip();
+    const ip = { 'x-forwarded-for': '192.0.2.50' };
+    const email = `x-${randomUUID()}@example.com`;
+    for (let i = 0; i < 5; i++) await hit(i % 2 ? a.app : b.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'bad' });
+    expect((await hit(a.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'right' })).statusCode).toBe(429);
+    expect((await hit(b.app, 'POST', '/api/auth/sign-in/email', ip, { email, password: 'right' })).statusCode).toBe(429);
+  });
+
+  it('does zero database statements on the Valkey path too', async (ctx) => {
+    if (!a) return ctx.skip();
+    const h = { 'x-test-user': randomUUID() };
+    await hit(a.app, 'GET', '/api/things', h);
+    const c = await countQueries(() => hit(a!.app, 'GET', '/api/things', h));
+    expect(c.result.statusCode).toBe(200);
+    expect(c.total).toBe(0);
+  });
+});
