@@ -20,6 +20,7 @@ import openapiPlugin from './plugins/openapi.ts';
 import healthPlugin from './plugins/health.ts';
 import webPlugin from './plugins/web.ts';
 import { registerModules } from './modules/index.ts';
+import type { AssertPublicUrlOptions } from './lib/ssrf.ts';
 
 export const VERSION = '0.1.0';
 
@@ -39,6 +40,8 @@ export interface AppOptions {
   listenerCap?: number;
   /** Layer-2 rate limits per category (defaults: the numbers; tests pass small ones). */
   limits?: Partial<Record<RateCategory, CategoryLimit>>;
+  /** SSRF-guard options for outbound URLs; tests allow their local HTTP stand-ins here only. */
+  urlGuard?: AssertPublicUrlOptions;
 }
 
 /**
@@ -93,7 +96,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   });
   await app.register(openapiPlugin, { docs: config.apiDocs, version: VERSION });
   await app.register(healthPlugin);
-  await registerModules(app, { config, secret: options.secret });
+  await registerModules(app, { config, secret: options.secret, ...(options.urlGuard ? { urlGuard: options.urlGuard } : {}) });
   await app.register(webPlugin, options.webDist ? { distDir: options.webDist } : {});
   return app;
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Valkey } from 'iovalkey';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { buildApp } from '../app.ts';
 import { countQueries } from '../db/query-counter.ts';
 import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../test/harness.ts';
@@ -29,12 +30,23 @@ interface Built {
  */
 async function build(env: Record<string, string> = {}, limits = SMALL): Promise<Built> {
   const database: TestDatabase = await createTestDatabase();
-  const app = await buildApp(testConfig(env), { secret: TEST_SECRET, logger: false, workers: false, database: database.settings, limits });
+  // The machine is shared: event-loop stalls must not turn into under-pressure 503s here.
+  const app = await buildApp(testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...env }), {
+    secret: TEST_SECRET,
+    logger: false,
+    workers: false,
+    database: database.settings,
+    limits,
+  });
   app.addHook('onRequest', async (req) => {
     const user = req.headers['x-test-user'];
     req.actor = typeof user === 'string' ? { userId: user, orgId: 'org', role: 'viewer', permissions: [], via: 'session' } : null;
   });
   app.get('/api/things', async () => ({ ok: true }));
+  app.get('/api/db-probe', async () => {
+    await sql`select 1`.execute(app.db);
+    return { ok: true };
+  });
   app.post('/api/chat', async () => ({ ok: true }));
   app.post('/api/v1/tools/:name/execute', async () => ({ ok: true }));
   app.get('/api/workflows/runs/:id/stream', async () => ({ ok: true }));
@@ -59,7 +71,8 @@ async function build(env: Record<string, string> = {}, limits = SMALL): Promise<
 }
 
 async function hit(app: FastifyInstance, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object) {
-  return app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  // awaited here so the request runs inside the caller's countQueries scope (inject is lazy)
+  return await app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 }
 
 describe('categoryFor', () => {
@@ -198,6 +211,8 @@ describe('layer-2 limits', () => {
 
   it('sends zero database statements for a warm rate-limited request', async () => {
     const h = user();
+    // the counter sees a route's own statement, so the zeros below are not vacuous
+    expect((await countQueries(() => hit(t.app, 'GET', '/api/db-probe', h))).total).toBe(1);
     await hit(t.app, 'GET', '/api/things', h);
     const admitted = await countQueries(() => hit(t.app, 'GET', '/api/things', h));
     expect(admitted.result.statusCode).toBe(200);

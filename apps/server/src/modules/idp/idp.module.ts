@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { GenericOAuthConfig } from 'better-auth/plugins';
+import { createSecretBox, type SecretBox } from '../../lib/crypto.ts';
+import type { AssertPublicUrlOptions } from '../../lib/ssrf.ts';
+import type { EventMap } from '../../plugins/events.ts';
+import { createIdpService, type IdpAuditHook, type IdpService } from './idp.service.ts';
+import { buildGenericOAuthConfigs, type BuildOptions } from './idp.oauth.ts';
+import { idpRoutes } from './idp.routes.ts';
+
+/**
+ * What the IdP module offers the rest of the app as `app.idp` — chiefly the auth instance, which
+ * builds its `genericOAuth` plugin from `genericOAuthConfigs()` and rebuilds it on `onChanged`
+ * (fired on every replica after any admin change).
+ */
+export interface IdpModule {
+  readonly service: IdpService;
+  /** Better Auth configs of the enabled providers (one query; secrets opened in memory only). */
+  genericOAuthConfigs(options?: BuildOptions): Promise<GenericOAuthConfig[]>;
+  /** Subscribes to provider changes on every replica; returns the unsubscribe. */
+  onChanged(fn: (change: EventMap['idp.changed']) => void): () => void;
+  /** Plugs the admin audit log in (identity's audit service). */
+  setAudit(hook: IdpAuditHook): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    idp: IdpModule;
+  }
+}
+
+/** Wires the IdP module: service, routes, `app.idp`. */
+export function registerIdpModule(app: FastifyInstance, deps: { secret: string; guard?: AssertPublicUrlOptions; box?: SecretBox }): void {
+  const box = deps.box ?? createSecretBox(deps.secret);
+  let audit: IdpAuditHook | undefined;
+  const service = createIdpService(
+    { db: () => app.db, cache: app.cache, events: app.events, box, guard: deps.guard ?? {} },
+    (actor, change) => audit?.(actor, change),
+  );
+  app.decorate('idp', {
+    service,
+    async genericOAuthConfigs(options: BuildOptions = {}) {
+      const onError = options.onError ?? ((p, err) => app.log.error({ idp: p.slug, err: (err as Error).message }, 'idp: provider skipped'));
+      return buildGenericOAuthConfigs(await service.enabledRows(), (sealed, ctx) => box.open(sealed, ctx), { ...options, onError });
+    },
+    onChanged: (fn) => app.events.subscribe('idp.changed', fn),
+    setAudit(hook) {
+      audit = hook;
+    },
+  } satisfies IdpModule);
+  idpRoutes(app, service);
+}

@@ -1,0 +1,88 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { ROLE_PERMISSIONS, type Actor, type Role } from '@cloudnow/shared';
+import { buildApp, type AppOptions } from '../../app.ts';
+import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../../test/harness.ts';
+import type { ResolvedAddress } from '../../lib/ssrf.ts';
+
+/**
+ * Test support for the IdP module (not a test itself). Until the identity branch's auth plugin is
+ * merged, `x-test-role: admin|operator|viewer` stands in for a signed-in actor.
+ */
+export interface IdpTestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+const roomy = { max: 100_000, windowMs: 60_000 };
+/** Layer-2 limits out of the way of functional tests (limits.test.ts tests the limits). */
+const ROOMY_LIMITS = { chat: roomy, streams: roomy, api: roomy, public: roomy, auth: roomy, setup: roomy };
+
+/** Hosts the fake resolver knows; everything else does not resolve. */
+export const FAKE_DNS: Record<string, string[]> = {
+  'idp.example.com': ['93.184.216.34'],
+  'login.example.org': ['93.184.216.35', '2606:2800:220:1:248:1893:25c8:1946'],
+  'evil.example.com': ['10.0.0.7'],
+  'rebind.example.com': ['93.184.216.36', '169.254.169.254'],
+};
+
+export async function fakeResolve(host: string): Promise<ResolvedAddress[]> {
+  const found = FAKE_DNS[host];
+  if (!found) throw new Error('ENOTFOUND');
+  return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+}
+
+export function actorFor(role: Role, userId = `user-${role}`): Actor {
+  return { userId, orgId: 'org-test', role, permissions: ROLE_PERMISSIONS[role], via: 'session' };
+}
+
+/** The app on a fresh (or shared) database with the stand-in actor and the fake resolver. */
+export async function buildIdpTestApp(
+  opts: { env?: Record<string, string>; database?: TestDatabase; allowHttpHosts?: string[] } & Partial<AppOptions> = {},
+): Promise<IdpTestApp> {
+  const own = !opts.database;
+  const database = opts.database ?? (await createTestDatabase());
+  // The machine is shared: event-loop stalls must not turn into under-pressure 503s in tests.
+  const app = await buildApp(testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env }), {
+    secret: TEST_SECRET,
+    logger: false,
+    workers: false,
+    database: database.settings,
+    urlGuard: { allowHttpHosts: opts.allowHttpHosts ?? ['127.0.0.1'], resolve: fakeResolve },
+    limits: opts.limits ?? ROOMY_LIMITS,
+  });
+  app.addHook('onRequest', async (req) => {
+    const role = req.headers['x-test-role'];
+    req.actor = role === 'admin' || role === 'operator' || role === 'viewer' ? actorFor(role) : null;
+  });
+  await app.ready();
+  await app.database.whenReady();
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      if (own) await database.drop();
+    },
+  };
+}
+
+/** A local HTTP server answering with `handler`; `url` is its base. */
+export async function localServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
