@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Valkey } from 'iovalkey';
@@ -8,6 +6,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../app.ts';
 import { countQueries } from '../db/query-counter.ts';
 import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../test/harness.ts';
+import { testValkey } from '../modules/idp/idp.test-support.ts';
 import limitsPlugin, { categoryFor, type CategoryLimit, type RateCategory } from './limits.ts';
 
 const SMALL: Partial<Record<RateCategory, CategoryLimit>> = {
@@ -251,48 +250,12 @@ describe('fail-open', () => {
   });
 });
 
-/** A Valkey for the cross-instance test: VALKEY_URL, else a redis-server this test starts, else none. */
-async function valkeyForTest(): Promise<{ url: string; stop(): Promise<void> } | { skip: string }> {
-  if (process.env.VALKEY_URL) return { url: process.env.VALKEY_URL, stop: async () => {} };
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  let child: ChildProcess;
-  try {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
-  } catch {
-    return { skip: 'VALKEY_URL is unset and redis-server is not on PATH' };
-  }
-  const ready = await new Promise<boolean>((resolve) => {
-    child.once('error', () => resolve(false));
-    child.stdout?.on('data', (d: Buffer) => {
-      if (/ready to accept connections/i.test(d.toString())) resolve(true);
-    });
-    setTimeout(() => resolve(false), 5000).unref();
-  });
-  if (!ready) {
-    child.kill();
-    return { skip: 'VALKEY_URL is unset and redis-server could not be started' };
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 describe('two instances on one Valkey', () => {
-  let vk: Awaited<ReturnType<typeof valkeyForTest>>;
+  let vk: Awaited<ReturnType<typeof testValkey>>;
   let a: Built | undefined;
   let b: Built | undefined;
   beforeAll(async () => {
-    vk = await valkeyForTest();
+    vk = await testValkey();
     if ('skip' in vk) {
       console.warn(`cross-instance rate-limit test skipped: ${vk.skip}`);
       return;

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -40,7 +42,7 @@ export function actorFor(role: Role, userId = `user-${role}`): Actor {
 
 /** The app on a fresh (or shared) database with the stand-in actor and the fake resolver. */
 export async function buildIdpTestApp(
-  opts: { env?: Record<string, string>; database?: TestDatabase; allowHttpHosts?: string[] } & Partial<AppOptions> = {},
+  opts: { env?: Record<string, string>; database?: TestDatabase; allowHttpHosts?: string[] } & Omit<Partial<AppOptions>, 'database'> = {},
 ): Promise<IdpTestApp> {
   const own = !opts.database;
   const database = opts.database ?? (await createTestDatabase());
@@ -83,6 +85,42 @@ export async function localServer(
       new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
+      }),
+  };
+}
+
+/** A Valkey for cross-instance tests: VALKEY_URL, else a redis-server this test starts, else none. */
+export async function testValkey(): Promise<{ url: string; stop(): Promise<void> } | { skip: string }> {
+  if (process.env.VALKEY_URL) return { url: process.env.VALKEY_URL, stop: async () => {} };
+  const port = await new Promise<number>((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  let child: ChildProcess;
+  try {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
+  } catch {
+    return { skip: 'VALKEY_URL is unset and redis-server is not on PATH' };
+  }
+  const ready = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    child.stdout?.on('data', (d: Buffer) => {
+      if (/ready to accept connections/i.test(d.toString())) resolve(true);
+    });
+    setTimeout(() => resolve(false), 5000).unref();
+  });
+  if (!ready) {
+    child.kill();
+    return { skip: 'VALKEY_URL is unset and redis-server could not be started' };
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
       }),
   };
 }
