@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../app.ts';
 import { countQueries } from '../db/query-counter.ts';
 import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../test/harness.ts';
-import { testValkey } from '../modules/idp/idp.test-support.ts';
+import { retryUnderPressure, testValkey } from '../modules/idp/idp.test-support.ts';
 import limitsPlugin, { categoryFor, type CategoryLimit, type RateCategory } from './limits.ts';
 
 const SMALL: Partial<Record<RateCategory, CategoryLimit>> = {
@@ -60,6 +60,7 @@ async function build(env: Record<string, string> = {}, limits = SMALL): Promise<
   });
   await app.ready();
   await app.database.whenReady();
+  retryUnderPressure(app);
   return {
     app,
     async close() {
