@@ -19,6 +19,8 @@ import limitsPlugin, { type CategoryLimit, type RateCategory } from './plugins/l
 import openapiPlugin from './plugins/openapi.ts';
 import healthPlugin from './plugins/health.ts';
 import webPlugin from './plugins/web.ts';
+import settingsPlugin from './modules/settings/settings.plugin.ts';
+import authPlugin from './plugins/auth.ts';
 import { registerModules } from './modules/index.ts';
 import type { AssertPublicUrlOptions } from './lib/ssrf.ts';
 
@@ -87,6 +89,8 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(rateLimitPlugin, { perIpPerMinute: config.rateLimitPerIp });
   await app.register(errorsPlugin);
   await app.register(pressurePlugin, config.pressure);
+  await app.register(settingsPlugin);
+  await app.register(authPlugin, { secret: options.secret, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins });
   await app.register(metricsPlugin, { token: config.metricsToken });
   // Layer 2 runs as a preHandler, so it sees request.actor set by the auth plugin's earlier hook.
   await app.register(limitsPlugin, {

@@ -9,7 +9,8 @@ export class MigrationError extends Error {
 
 /** Brings the schema up to date. Concurrent callers on PostgreSQL are serialised by Kysely's lock. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: branches land migrations with earlier timestamps after later ones have run.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { meRoutes } from './auth/me.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { adminAuditRoutes } from './admin-audit/admin-audit.routes.ts';
+import { orgsRoutes } from './orgs/orgs.routes.ts';
+import { invitationsRoutes } from './orgs/invitations.routes.ts';
+import { accessRoutes } from './access/access.routes.ts';
+import { setupRoutes } from './setup/setup.routes.ts';
 import type { AssertPublicUrlOptions } from '../lib/ssrf.ts';
 import { registerIdpModule } from './idp/idp.module.ts';
 
@@ -13,6 +21,14 @@ export interface ModuleContext {
 
 /** Registers the domain modules in dependency order. */
 export async function registerModules(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
-  // Domain modules are registered here as they land.
+  // Identity (the auth plugin and app.settings are registered in app.ts, ahead of every route).
+  await authRoutes(app, { publicUrl: ctx.config.publicUrl });
+  await meRoutes(app);
+  await setupRoutes(app, { config: ctx.config });
+  await settingsRoutes(app);
+  await adminAuditRoutes(app);
+  await orgsRoutes(app);
+  await invitationsRoutes(app, { publicUrl: ctx.config.publicUrl });
+  await accessRoutes(app);
   registerIdpModule(app, { secret: ctx.secret, ...(ctx.urlGuard ? { guard: ctx.urlGuard } : {}) });
 }

@@ -1,6 +1,12 @@
 import type { Migration } from 'kysely/migration';
 import * as m20261203000000 from './20261203000000_foundation.ts';
+import * as m20261203100000 from './20261203100000_identity.ts';
 import * as m20261203110000 from './20261203110000_idp.ts';
+import * as m20261203400000 from './20261203400000_chat.ts';
+import * as m20261203410000 from './20261203410000_ai_providers.ts';
+import * as m20261203420000 from './20261203420000_vector_indexes.ts';
+import * as m20261203430000 from './20261203430000_webhooks.ts';
+import * as m20261203440000 from './20261203440000_mcp.ts';
 
 /**
  * Every migration, by name, in order. A static list (rather than a folder scan) so the set is
@@ -8,5 +14,11 @@ import * as m20261203110000 from './20261203110000_idp.ts';
  */
 export const migrations: Record<string, Migration> = {
   '20261203000000_foundation': m20261203000000,
+  '20261203100000_identity': m20261203100000,
   '20261203110000_idp': m20261203110000,
+  '20261203400000_chat': m20261203400000,
+  '20261203410000_ai_providers': m20261203410000,
+  '20261203420000_vector_indexes': m20261203420000,
+  '20261203430000_webhooks': m20261203430000,
+  '20261203440000_mcp': m20261203440000,
 };

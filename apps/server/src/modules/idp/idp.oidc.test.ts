@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizationURL, validateAuthorizationCode } from '@better-auth/core/oauth2';
 import { createOrg } from '../../../test/factories.ts';
+import { loginAs } from '../../../test/auth.ts';
+import type { TestApp } from '../../../test/harness.ts';
 import { safeFetch } from '../../lib/ssrf.ts';
 import type { Membership } from './idp.oauth.ts';
 import { buildIdpTestApp, type IdpTestApp } from './idp.test-support.ts';
@@ -19,6 +21,7 @@ const guard = { allowHttpHosts: ['127.0.0.1'] };
 let t: IdpTestApp;
 let oidc: OidcStandIn;
 let orgs: { acme: string; fallback: string };
+let admin: Record<string, string>;
 
 beforeAll(async () => {
   oidc = await startOidcStandIn({
@@ -31,6 +34,7 @@ beforeAll(async () => {
   });
   t = await buildIdpTestApp();
   orgs = { acme: (await createOrg(t.app.db)).id, fallback: (await createOrg(t.app.db)).id };
+  admin = (await loginAs(t as TestApp, { role: 'admin' })).headers;
 });
 afterAll(async () => {
   await t?.close();
@@ -41,7 +45,7 @@ async function createProvider() {
   const r = await t.app.inject({
     method: 'POST',
     url: '/api/admin/idp',
-    headers: { 'x-test-role': 'admin' },
+    headers: admin,
     payload: {
       slug: SLUG,
       label: 'Corp SSO',
@@ -98,7 +102,7 @@ async function signIn(account: string) {
 describe('OIDC authorization code + PKCE against a local provider', () => {
   it('the admin test-connection accepts the provider', async () => {
     const { id } = await createProvider();
-    const r = await t.app.inject({ method: 'POST', url: `/api/admin/idp/${id}/test`, headers: { 'x-test-role': 'admin' } });
+    const r = await t.app.inject({ method: 'POST', url: `/api/admin/idp/${id}/test`, headers: admin });
     expect(r.json()).toMatchObject({
       ok: true,
       issuer: oidc.issuer,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
+import { createTestDatabase, type TestApp, type TestDatabase } from '../../../test/harness.ts';
+import { loginAs } from '../../../test/auth.ts';
 import type { EventMap } from '../../plugins/events.ts';
 import { buildIdpTestApp, testValkey, type IdpTestApp } from './idp.test-support.ts';
 
@@ -44,7 +45,7 @@ describe('IdP changes reach every replica', () => {
     const created = await a.app.inject({
       method: 'POST',
       url: '/api/admin/idp',
-      headers: { 'x-test-role': 'admin' },
+      headers: (await loginAs(a as TestApp, { role: 'admin' })).headers,
       payload: {
         slug: 'replica-sso',
         label: 'Replica SSO',

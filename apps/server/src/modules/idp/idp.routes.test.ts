@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countQueries } from '../../db/query-counter.ts';
 import { createSecretBox, isSealed } from '../../lib/crypto.ts';
-import { TEST_SECRET } from '../../../test/harness.ts';
+import { TEST_SECRET, type TestApp } from '../../../test/harness.ts';
+import { loginAs } from '../../../test/auth.ts';
 import { createOrg } from '../../../test/factories.ts';
 import { clientSecretContext } from './idp.oauth.ts';
 import { buildIdpTestApp, localServer, type IdpTestApp } from './idp.test-support.ts';
 
-const admin = { 'x-test-role': 'admin' };
+let admin: Record<string, string>;
+let operator: Record<string, string>;
 const SECRET = 'super-secret-client-value-123';
 
 let t: IdpTestApp;
@@ -36,6 +38,8 @@ const rowCount = async () =>
 
 beforeAll(async () => {
   t = await buildIdpTestApp();
+  admin = (await loginAs(t as TestApp, { role: 'admin' })).headers;
+  operator = (await loginAs(t as TestApp, { role: 'operator' })).headers;
 });
 afterAll(() => t.close());
 
@@ -155,8 +159,21 @@ describe('admin IdP CRUD', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/admin/idp/${id}`, headers: admin })).statusCode).toBe(404);
   });
 
-  it('answers 401 without an actor (fails closed)', async () => {
+  it('answers 401 without credentials and 403 without admin:settings', async () => {
     expect((await t.app.inject({ url: '/api/admin/idp' })).statusCode).toBe(401);
+    const denied = await t.app.inject({ method: 'POST', url: '/api/admin/idp', headers: operator, payload: body() });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('admin:settings') });
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/admin/idp/test',
+          headers: operator,
+          payload: { discoveryUrl: 'https://idp.example.com/x' },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });
 

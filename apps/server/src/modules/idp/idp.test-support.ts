@@ -3,17 +3,22 @@ import { createServer as createNetServer } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse as LightResponse } from 'fastify';
-import { ROLE_PERMISSIONS, type Actor, type Role } from '@cloudnow/shared';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { DB } from '../../db/schema.ts';
 import { buildApp, type AppOptions } from '../../app.ts';
 import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../../test/harness.ts';
 import type { ResolvedAddress } from '../../lib/ssrf.ts';
 
 /**
- * Test support for the IdP module (not a test itself). Until the identity branch's auth plugin is
- * merged, `x-test-role: admin|operator|viewer` stands in for a signed-in actor.
+ * Test support for the IdP and limits tests (not a test itself): the real app (real auth plugin,
+ * sign in with `loginAs` from test/auth.ts) with a fake DNS resolver and 127.0.0.1 allowed through
+ * the SSRF guard for local stand-ins.
  */
 export interface IdpTestApp {
   app: FastifyInstance;
+  db: Kysely<DB>;
+  config: Config;
   database: TestDatabase;
   close(): Promise<void>;
 }
@@ -36,18 +41,21 @@ export async function fakeResolve(host: string): Promise<ResolvedAddress[]> {
   return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 }
 
-export function actorFor(role: Role, userId = `user-${role}`): Actor {
-  return { userId, orgId: 'org-test', role, permissions: ROLE_PERMISSIONS[role], via: 'session' };
-}
-
 /** The app on a fresh (or shared) database with the stand-in actor and the fake resolver. */
 export async function buildIdpTestApp(
-  opts: { env?: Record<string, string>; database?: TestDatabase; allowHttpHosts?: string[] } & Omit<Partial<AppOptions>, 'database'> = {},
+  opts: {
+    env?: Record<string, string>;
+    database?: TestDatabase;
+    allowHttpHosts?: string[];
+    /** Adds stand-in routes or hooks before the app is readied. */
+    beforeReady?: (app: FastifyInstance) => Promise<void> | void;
+  } & Omit<Partial<AppOptions>, 'database'> = {},
 ): Promise<IdpTestApp> {
   const own = !opts.database;
   const database = opts.database ?? (await createTestDatabase());
   // The machine is shared: event-loop stalls must not turn into under-pressure 503s in tests.
-  const app = await buildApp(testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env }), {
+  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env });
+  const app = await buildApp(config, {
     secret: TEST_SECRET,
     logger: false,
     workers: false,
@@ -55,15 +63,14 @@ export async function buildIdpTestApp(
     urlGuard: { allowHttpHosts: opts.allowHttpHosts ?? ['127.0.0.1'], resolve: fakeResolve },
     limits: opts.limits ?? ROOMY_LIMITS,
   });
-  app.addHook('onRequest', async (req) => {
-    const role = req.headers['x-test-role'];
-    req.actor = role === 'admin' || role === 'operator' || role === 'viewer' ? actorFor(role) : null;
-  });
+  await opts.beforeReady?.(app);
   await app.ready();
   await app.database.whenReady();
   retryUnderPressure(app);
   return {
     app,
+    db: app.db,
+    config,
     database,
     async close() {
       await app.close();
