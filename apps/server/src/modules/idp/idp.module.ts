@@ -3,7 +3,7 @@ import type { GenericOAuthConfig } from 'better-auth/plugins';
 import { createSecretBox, type SecretBox } from '../../lib/crypto.ts';
 import type { AssertPublicUrlOptions } from '../../lib/ssrf.ts';
 import type { EventMap } from '../../plugins/events.ts';
-import { createIdpService, type IdpAuditHook, type IdpService } from './idp.service.ts';
+import { createIdpService, type IdpService } from './idp.service.ts';
 import { buildGenericOAuthConfigs, type BuildOptions } from './idp.oauth.ts';
 import { idpRoutes } from './idp.routes.ts';
 
@@ -18,8 +18,6 @@ export interface IdpModule {
   genericOAuthConfigs(options?: BuildOptions): Promise<GenericOAuthConfig[]>;
   /** Subscribes to provider changes on every replica; returns the unsubscribe. */
   onChanged(fn: (change: EventMap['idp.changed']) => void): () => void;
-  /** Plugs the admin audit log in (identity's audit service). */
-  setAudit(hook: IdpAuditHook): void;
 }
 
 declare module 'fastify' {
@@ -31,11 +29,7 @@ declare module 'fastify' {
 /** Wires the IdP module: service, routes, `app.idp`. */
 export function registerIdpModule(app: FastifyInstance, deps: { secret: string; guard?: AssertPublicUrlOptions; box?: SecretBox }): void {
   const box = deps.box ?? createSecretBox(deps.secret);
-  let audit: IdpAuditHook | undefined;
-  const service = createIdpService(
-    { db: () => app.db, cache: app.cache, events: app.events, box, guard: deps.guard ?? {} },
-    (actor, change) => audit?.(actor, change),
-  );
+  const service = createIdpService({ db: () => app.db, cache: app.cache, events: app.events, box, guard: deps.guard ?? {} });
   app.decorate('idp', {
     service,
     async genericOAuthConfigs(options: BuildOptions = {}) {
@@ -43,9 +37,6 @@ export function registerIdpModule(app: FastifyInstance, deps: { secret: string; 
       return buildGenericOAuthConfigs(await service.enabledRows(), (sealed, ctx) => box.open(sealed, ctx), { ...options, onError });
     },
     onChanged: (fn) => app.events.subscribe('idp.changed', fn),
-    setAudit(hook) {
-      audit = hook;
-    },
   } satisfies IdpModule);
   idpRoutes(app, service);
 }

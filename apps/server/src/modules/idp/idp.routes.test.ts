@@ -159,6 +159,28 @@ describe('admin IdP CRUD', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/admin/idp/${id}`, headers: admin })).statusCode).toBe(404);
   });
 
+  it('records every admin change in the audit log, secrets masked', async () => {
+    const { id } = (await create({ label: 'Audited' })).json();
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/idp/${id}`,
+      headers: admin,
+      payload: { label: 'Audited 2', clientSecret: 'new-secret-value-xyz' },
+    });
+    await t.app.inject({ method: 'DELETE', url: `/api/admin/idp/${id}`, headers: admin });
+    const r = await t.app.inject({ url: '/api/admin/audit?limit=500', headers: admin });
+    expect(r.statusCode).toBe(200);
+    const mine = (r.json().items as Array<{ action: string; targetId: string; before: unknown; after: unknown }>).filter(
+      (e) => e.targetId === id,
+    );
+    expect(mine.map((e) => e.action).sort()).toEqual(['idp.create', 'idp.delete', 'idp.update']);
+    const update = mine.find((e) => e.action === 'idp.update')!;
+    expect(update.before).toMatchObject({ label: 'Audited', clientId: 'client-1' });
+    expect(update.after).toMatchObject({ label: 'Audited 2' });
+    expect(r.body).not.toContain(SECRET);
+    expect(r.body).not.toContain('new-secret-value-xyz');
+  });
+
   it('answers 401 without credentials and 403 without admin:settings', async () => {
     expect((await t.app.inject({ url: '/api/admin/idp' })).statusCode).toBe(401);
     const denied = await t.app.inject({ method: 'POST', url: '/api/admin/idp', headers: operator, payload: body() });

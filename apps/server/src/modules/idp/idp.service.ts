@@ -3,6 +3,8 @@ import createError from '@fastify/error';
 import type { Kysely, Updateable } from 'kysely';
 import type { Actor } from '@cloudnow/shared';
 import { json, type DB } from '../../db/schema.ts';
+import { withTenant, type Executor } from '../../db/tenant.ts';
+import { recordAdminChange } from '../admin-audit/admin-audit.service.ts';
 import { ValidationFailed } from '../../errors.ts';
 import type { Cache } from '../../plugins/cache.ts';
 import type { EventBus } from '../../plugins/events.ts';
@@ -37,14 +39,15 @@ export interface IdpServiceDeps {
   guard: AssertPublicUrlOptions;
 }
 
-/** Optional observer of admin changes (the audit log plugs in here); values are secret-free views. */
-export type IdpAuditHook = (
-  actor: Actor,
-  change: { action: 'created' | 'updated' | 'deleted'; before: IdpView | null; after: IdpView | null },
-) => Promise<void> | void;
-
-/** Admin management of identity providers and the public list for the sign-in page. */
-export function createIdpService(deps: IdpServiceDeps, audit?: IdpAuditHook) {
+/**
+ * Admin management of identity providers and the public list for the sign-in page. Every write
+ * runs in the admin's tenant transaction together with its admin-audit record (secret-free views
+ * before → after), then invalidates the cache and publishes `idp.changed` after the commit.
+ */
+export function createIdpService(deps: IdpServiceDeps) {
+  const audited = <T>(actor: Actor, fn: (tx: Executor) => Promise<T>): Promise<T> => withTenant(deps.db(), actor.orgId, fn);
+  const record = (tx: Executor, actor: Actor, action: string, id: string, before: IdpView | null, after: IdpView | null) =>
+    recordAdminChange(tx, actor, { action: `idp.${action}`, targetType: 'idp', targetId: id, before, after });
   const changed = async (row: IdpRow, action: 'created' | 'updated' | 'deleted'): Promise<void> => {
     await deps.cache.del(IDP_CACHE.namespace, IDP_CACHE.key);
     await deps.events.publish('idp.changed', { id: row.id, slug: row.slug, action });
@@ -111,21 +114,21 @@ export function createIdpService(deps: IdpServiceDeps, audit?: IdpAuditHook) {
       };
       await checkUrls(row);
       await checkOrgs(row.default_org_id, input.tenantOrgMap);
-      const inserted = await idpRepository
-        .insert(deps.db(), {
+      const inserted = await audited(actor, async (tx) => {
+        const created = await idpRepository.insert(tx, {
           ...row,
           scopes: json(input.scopes),
           admin_groups: json(input.adminGroups),
           operator_groups: json(input.operatorGroups),
           tenant_org_map: json(input.tenantOrgMap),
-        })
-        .catch((err: unknown) => {
-          throw isUniqueViolation(err) ? new IdpSlugTaken(input.slug) : err;
         });
+        await record(tx, actor, 'create', id, null, toView(created));
+        return created;
+      }).catch((err: unknown) => {
+        throw isUniqueViolation(err) ? new IdpSlugTaken(input.slug) : err;
+      });
       await changed(inserted, 'created');
-      const view = toView(inserted);
-      await audit?.(actor, { action: 'created', before: null, after: view });
-      return view;
+      return toView(inserted);
     },
 
     async update(actor: Actor, id: string, input: UpdateIdpInput): Promise<IdpView> {
@@ -163,19 +166,24 @@ export function createIdpService(deps: IdpServiceDeps, audit?: IdpAuditHook) {
       if (input.defaultOrgId !== undefined || input.tenantOrgMap !== undefined) {
         await checkOrgs(input.defaultOrgId ?? null, input.tenantOrgMap ?? {});
       }
-      const updated = await idpRepository.update(deps.db(), id, patch);
-      if (!updated) throw new IdpNotFound(id);
+      const updated = await audited(actor, async (tx) => {
+        const row = await idpRepository.update(tx, id, patch);
+        if (!row) throw new IdpNotFound(id);
+        await record(tx, actor, 'update', id, toView(current), toView(row));
+        return row;
+      });
       await changed(updated, 'updated');
-      const view = toView(updated);
-      await audit?.(actor, { action: 'updated', before: toView(current), after: view });
-      return view;
+      return toView(updated);
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
-      const removed = await idpRepository.remove(deps.db(), id);
-      if (!removed) throw new IdpNotFound(id);
+      const removed = await audited(actor, async (tx) => {
+        const row = await idpRepository.remove(tx, id);
+        if (!row) throw new IdpNotFound(id);
+        await record(tx, actor, 'delete', id, toView(row), null);
+        return row;
+      });
       await changed(removed, 'deleted');
-      await audit?.(actor, { action: 'deleted', before: toView(removed), after: null });
     },
 
     async test(_actor: Actor, input: TestIdpInput): Promise<TestResult> {
