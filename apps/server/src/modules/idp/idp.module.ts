@@ -6,11 +6,12 @@ import type { EventMap } from '../../plugins/events.ts';
 import { createIdpService, type IdpService } from './idp.service.ts';
 import { buildGenericOAuthConfigs, type BuildOptions } from './idp.oauth.ts';
 import { idpRoutes } from './idp.routes.ts';
+import { connectIdpToAuth } from './idp.auth.ts';
 
 /**
- * What the IdP module offers the rest of the app as `app.idp` — chiefly the auth instance, which
- * builds its `genericOAuth` plugin from `genericOAuthConfigs()` and rebuilds it on `onChanged`
- * (fired on every replica after any admin change).
+ * What the IdP module offers the rest of the app as `app.idp`. With the auth plugin present,
+ * `connectIdpToAuth` keeps the auth instance's `genericOAuth` providers equal to the enabled rows
+ * (rebuilt on `idp.changed`, which every replica receives).
  */
 export interface IdpModule {
   readonly service: IdpService;
@@ -18,6 +19,8 @@ export interface IdpModule {
   genericOAuthConfigs(options?: BuildOptions): Promise<GenericOAuthConfig[]>;
   /** Subscribes to provider changes on every replica; returns the unsubscribe. */
   onChanged(fn: (change: EventMap['idp.changed']) => void): () => void;
+  /** Resolves when the auth instance has the current providers (tests await it after a change). */
+  authSettled(): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -30,6 +33,7 @@ declare module 'fastify' {
 export function registerIdpModule(app: FastifyInstance, deps: { secret: string; guard?: AssertPublicUrlOptions; box?: SecretBox }): void {
   const box = deps.box ?? createSecretBox(deps.secret);
   const service = createIdpService({ db: () => app.db, cache: app.cache, events: app.events, box, guard: deps.guard ?? {} });
+  let sso: { settled(): Promise<void> } | null = null;
   app.decorate('idp', {
     service,
     async genericOAuthConfigs(options: BuildOptions = {}) {
@@ -37,6 +41,8 @@ export function registerIdpModule(app: FastifyInstance, deps: { secret: string; 
       return buildGenericOAuthConfigs(await service.enabledRows(), (sealed, ctx) => box.open(sealed, ctx), { ...options, onError });
     },
     onChanged: (fn) => app.events.subscribe('idp.changed', fn),
+    authSettled: () => sso?.settled() ?? Promise.resolve(),
   } satisfies IdpModule);
+  if (app.hasDecorator('auth')) sso = connectIdpToAuth(app, app.idp);
   idpRoutes(app, service);
 }

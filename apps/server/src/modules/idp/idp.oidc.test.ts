@@ -15,7 +15,7 @@ import { followToCallback, startOidcStandIn, type OidcStandIn } from './idp.oidc
  * (The end-to-end sign-in through Better Auth's routes lives in idp.sso.test.ts.)
  */
 const SLUG = 'corp-sso';
-const CALLBACK = `http://localhost:3000/api/auth/oauth2/callback/${SLUG}`;
+const CALLBACK = `http://localhost:3000/api/auth/callback/${SLUG}`;
 const guard = { allowHttpHosts: ['127.0.0.1'] };
 
 let t: IdpTestApp;

@@ -55,7 +55,7 @@ describe('admin IdP CRUD', () => {
       scopes: ['openid', 'email', 'profile'],
       enabled: true,
     });
-    expect(view.callbackPath).toBe(`/api/auth/oauth2/callback/${view.slug}`);
+    expect(view.callbackPath).toBe(`/api/auth/callback/${view.slug}`);
     expect(r.body).not.toContain(SECRET);
     expect(r.body).not.toContain('clientSecret');
     const row = await t.app.db.selectFrom('idp_providers').selectAll().where('id', '=', view.id).executeTakeFirstOrThrow();

@@ -238,7 +238,7 @@ export function toView(r: IdpRow): IdpView {
     tenantOrgMap: r.tenant_org_map,
     defaultOrgId: r.default_org_id,
     enabled: r.enabled,
-    callbackPath: `/api/auth/oauth2/callback/${r.slug}`,
+    callbackPath: `/api/auth/callback/${r.slug}`,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };

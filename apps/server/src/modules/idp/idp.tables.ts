@@ -4,7 +4,7 @@ import type { CreatedAt, Json } from '../../db/schema.ts';
 /** An OIDC identity provider (portal-level; see the migration for why it has no org_id). */
 export interface IdpProvidersTable {
   id: string;
-  /** Better Auth's providerId: the callback is /api/auth/oauth2/callback/<slug>. Immutable. */
+  /** Better Auth's providerId: the callback is /api/auth/callback/<slug>. Immutable. */
   slug: string;
   label: string;
   discovery_url: string | null;
