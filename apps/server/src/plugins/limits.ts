@@ -145,6 +145,8 @@ export function categoryFor(path: string, method: string, authenticated: boolean
   if (!path.startsWith(API_PREFIX)) return null;
   if (path.startsWith('/api/auth/sign-in/')) return 'auth';
   if (path.startsWith('/api/setup/')) return 'setup';
+  // Better Auth's other endpoints (get-session, callbacks) carry no actor: per IP, the api budget
+  if (path.startsWith('/api/auth/')) return 'api';
   if (/\/stream(s)?(\/|$)|\/events$/.test(path)) return 'streams';
   if (/^\/api\/(v1\/)?chat(\/|$)/.test(path) || /\/tools\/[^/]+\/execute$/.test(path)) return 'chat';
   if (path === '/api/models' || path.startsWith('/api/models/')) return 'public';

@@ -49,7 +49,8 @@ describe('IdP changes reach every replica', () => {
       payload: {
         slug: 'replica-sso',
         label: 'Replica SSO',
-        discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration',
+        authorizationUrl: 'https://idp.example.com/authorize',
+        tokenUrl: 'https://idp.example.com/token',
         clientId: 'c',
       },
     });
@@ -59,5 +60,14 @@ describe('IdP changes reach every replica', () => {
     // B's L1 entry is dropped by the invalidation message, which travels the same channel order
     expect(await list(b)).toEqual(['Replica SSO']);
     expect((await b.app.idp.genericOAuthConfigs()).map((c) => c.providerId)).toEqual(['replica-sso']);
+    // B's Better Auth instance was rebuilt with the provider: sign-in starts there without a restart
+    await b.app.idp.authSettled();
+    const start = await b.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/social',
+      payload: { provider: 'replica-sso', callbackURL: '/' },
+    });
+    expect(start.statusCode).toBe(200);
+    expect(new URL((start.json() as { url: string }).url).origin).toBe('https://idp.example.com');
   });
 });

@@ -24,32 +24,50 @@ const accounts: Accounts = {
   vic: { email: 'vic@else.example', name: 'Vic Viewer', groups: ['Everyone'], tenant: 'elsewhere' },
 };
 
+/**
+ * Runs an admin change and waits until this replica's auth instance has reloaded for it. With
+ * Valkey the `idp.changed` event comes back over pub/sub, so the reload starts after the response.
+ */
+async function changeAndSettle<T>(change: () => Promise<T>): Promise<T> {
+  const seen = new Promise<void>((resolve) => {
+    const off = t.app.idp.onChanged(() => {
+      off();
+      resolve();
+    });
+  });
+  const result = await change();
+  await seen;
+  await t.app.idp.authSettled();
+  return result;
+}
+
 beforeAll(async () => {
   oidc = await startOidcStandIn({ redirectUris: [CALLBACK], accounts });
   t = await buildIdpTestApp();
   admin = (await loginAs(t as TestApp, { role: 'admin' })).headers;
   orgs = { acme: (await createOrg(t.db)).id, fallback: (await createOrg(t.db)).id };
-  const r = await t.app.inject({
-    method: 'POST',
-    url: '/api/admin/idp',
-    headers: admin,
-    payload: {
-      slug: SLUG,
-      label: 'Corp SSO',
-      discoveryUrl: oidc.discoveryUrl,
-      clientId: oidc.clientId,
-      clientSecret: oidc.clientSecret,
-      scopes: ['openid', 'email', 'profile', 'groups'],
-      adminGroups: ['cloudnow admins'],
-      operatorGroups: ['ops'],
-      tenantClaim: 'tenant',
-      tenantOrgMap: { acme: orgs.acme },
-      defaultOrgId: orgs.fallback,
-    },
-  });
+  const r = await changeAndSettle(() =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/admin/idp',
+      headers: admin,
+      payload: {
+        slug: SLUG,
+        label: 'Corp SSO',
+        discoveryUrl: oidc.discoveryUrl,
+        clientId: oidc.clientId,
+        clientSecret: oidc.clientSecret,
+        scopes: ['openid', 'email', 'profile', 'groups'],
+        adminGroups: ['cloudnow admins'],
+        operatorGroups: ['ops'],
+        tenantClaim: 'tenant',
+        tenantOrgMap: { acme: orgs.acme },
+        defaultOrgId: orgs.fallback,
+      },
+    }),
+  );
   expect(r.statusCode).toBe(201);
   providerId = r.json().id;
-  await t.app.idp.authSettled();
 });
 afterAll(async () => {
   await t?.close();
@@ -116,15 +134,17 @@ describe('SSO sign-in through Better Auth', () => {
   });
 
   it('stops offering a disabled provider without a restart', async () => {
-    const r = await t.app.inject({ method: 'PATCH', url: `/api/admin/idp/${providerId}`, headers: admin, payload: { enabled: false } });
+    const r = await changeAndSettle(() =>
+      t.app.inject({ method: 'PATCH', url: `/api/admin/idp/${providerId}`, headers: admin, payload: { enabled: false } }),
+    );
     expect(r.statusCode).toBe(200);
-    await t.app.idp.authSettled();
     expect((await t.app.inject({ url: '/api/auth/providers' })).json().providers).toEqual([]);
     const start = await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/social', payload: { provider: SLUG, callbackURL: '/' } });
     expect(start.statusCode).toBeGreaterThanOrEqual(400);
     expect(start.statusCode).toBeLessThan(500);
-    await t.app.inject({ method: 'PATCH', url: `/api/admin/idp/${providerId}`, headers: admin, payload: { enabled: true } });
-    await t.app.idp.authSettled();
+    await changeAndSettle(() =>
+      t.app.inject({ method: 'PATCH', url: `/api/admin/idp/${providerId}`, headers: admin, payload: { enabled: true } }),
+    );
     expect((await ssoLogin('ann')).status).toBe(302);
   });
 });
