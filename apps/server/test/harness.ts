@@ -1,9 +1,11 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
+import lightMyRequest from 'light-my-request';
 import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.ts';
@@ -67,6 +69,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     CLOUDNOW_MIGRATE_ON_START: 'false',
     RATE_LIMIT_PER_IP: '100000',
+    // A test machine's event loop stalls while PGlite loads; pressure is tested on its own.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.VALKEY_URL ? { VALKEY_URL: process.env.VALKEY_URL, VALKEY_PREFIX: `cn-test:${randomUUID().slice(0, 8)}:` } : {}),
     ...env,
@@ -102,6 +106,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   });
   await app.ready();
   await app.database.whenReady();
+  keepContextInInject(app);
   return {
     app,
     db: app.db,
@@ -112,4 +117,20 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       if (own) await database.drop();
     },
   };
+}
+
+/**
+ * light-my-request (behind `app.inject`) dispatches requests outside the caller's async context,
+ * so `countQueries(() => app.inject(…))` would count nothing. Binding the dispatch to the caller's
+ * context makes the request — hooks, handler, queries — run inside the counting scope.
+ */
+export function keepContextInInject(app: FastifyInstance): void {
+  const original = app.inject.bind(app);
+  const patched = (opts?: unknown, cb?: unknown): unknown => {
+    if (opts === undefined || typeof cb === 'function') return (original as (...a: unknown[]) => unknown)(opts, cb);
+    const dispatch = AsyncResource.bind((req: unknown, res: unknown) => (app.routing as (a: unknown, b: unknown) => void)(req, res));
+    const options = typeof opts === 'string' ? { url: opts } : (opts as Record<string, unknown>);
+    return lightMyRequest(dispatch as never, { ...options, server: app.server } as never);
+  };
+  Object.defineProperty(app, 'inject', { value: patched, configurable: true, writable: true });
 }

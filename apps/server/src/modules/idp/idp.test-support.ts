@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse as LightResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
 import { buildApp, type AppOptions } from '../../app.ts';
-import { TEST_SECRET, createTestDatabase, testConfig, type TestDatabase } from '../../../test/harness.ts';
+import { TEST_SECRET, createTestDatabase, keepContextInInject, testConfig, type TestDatabase } from '../../../test/harness.ts';
 import type { ResolvedAddress } from '../../lib/ssrf.ts';
 
 /**
@@ -53,8 +53,7 @@ export async function buildIdpTestApp(
 ): Promise<IdpTestApp> {
   const own = !opts.database;
   const database = opts.database ?? (await createTestDatabase());
-  // The machine is shared: event-loop stalls must not turn into under-pressure 503s in tests.
-  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '60000', ...opts.env });
+  const config = testConfig(opts.env);
   const app = await buildApp(config, {
     secret: TEST_SECRET,
     logger: false,
@@ -66,7 +65,7 @@ export async function buildIdpTestApp(
   await opts.beforeReady?.(app);
   await app.ready();
   await app.database.whenReady();
-  retryUnderPressure(app);
+  keepContextInInject(app);
   return {
     app,
     db: app.db,
@@ -77,24 +76,6 @@ export async function buildIdpTestApp(
       if (own) await database.drop();
     },
   };
-}
-
-/**
- * On this shared 2-core machine the event loop can stall for a whole under-pressure sample, which
- * @fastify/under-pressure reports as eventLoopDelay = Infinity and answers 503 UNDER_PRESSURE from
- * its onRequest hook — before any route or limit hook ran, so retrying such a request is exact.
- * (Reported to the foundation: pressure.ts should treat a non-finite sample as "no data".)
- */
-export function retryUnderPressure(app: FastifyInstance): void {
-  const inject = app.inject.bind(app) as (opts: InjectOptions) => Promise<LightResponse>;
-  const patched = async (opts: InjectOptions): Promise<LightResponse> => {
-    for (let attempt = 0; ; attempt++) {
-      const res = await inject(opts);
-      if (res.statusCode !== 503 || attempt >= 20 || !res.body.includes('"UNDER_PRESSURE"')) return res;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  (app as unknown as { inject: typeof patched }).inject = patched;
 }
 
 /** A local HTTP server answering with `handler`; `url` is its base. */
