@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { GenericOAuthConfig } from 'better-auth/plugins';
 import { createSecretBox, type SecretBox } from '../../lib/crypto.ts';
-import type { AssertPublicUrlOptions } from '../../lib/ssrf.ts';
+import { assertPublicUrl, type AssertPublicUrlOptions } from '../../lib/ssrf.ts';
+import type { IdpRow } from './idp.repository.ts';
 import type { EventMap } from '../../plugins/events.ts';
 import { createIdpService, type IdpService } from './idp.service.ts';
 import { buildGenericOAuthConfigs, type BuildOptions } from './idp.oauth.ts';
@@ -15,7 +16,7 @@ import { connectIdpToAuth } from './idp.auth.ts';
  */
 export interface IdpModule {
   readonly service: IdpService;
-  /** Better Auth configs of the enabled providers (one query; secrets opened in memory only). */
+  /** Better Auth configs of the enabled providers whose URLs pass the SSRF guard now (one query; secrets opened in memory only). */
   genericOAuthConfigs(options?: BuildOptions): Promise<GenericOAuthConfig[]>;
   /** Subscribes to provider changes on every replica; returns the unsubscribe. */
   onChanged(fn: (change: EventMap['idp.changed']) => void): () => void;
@@ -38,7 +39,20 @@ export function registerIdpModule(app: FastifyInstance, deps: { secret: string; 
     service,
     async genericOAuthConfigs(options: BuildOptions = {}) {
       const onError = options.onError ?? ((p, err) => app.log.error({ idp: p.slug, err: (err as Error).message }, 'idp: provider skipped'));
-      return buildGenericOAuthConfigs(await service.enabledRows(), (sealed, ctx) => box.open(sealed, ctx), { ...options, onError });
+      // Better Auth fetches discovery itself: re-check every URL against the guard first, so a
+      // host whose DNS now points inward is skipped rather than fetched.
+      const rows: IdpRow[] = [];
+      for (const row of await service.enabledRows()) {
+        try {
+          for (const url of [row.discovery_url, row.authorization_url, row.token_url, row.userinfo_url, row.jwks_url]) {
+            if (url) await assertPublicUrl(url, deps.guard ?? {});
+          }
+          rows.push(row);
+        } catch (err) {
+          onError(row, err);
+        }
+      }
+      return buildGenericOAuthConfigs(rows, (sealed, ctx) => box.open(sealed, ctx), { ...options, onError });
     },
     onChanged: (fn) => app.events.subscribe('idp.changed', fn),
     authSettled: () => sso?.settled() ?? Promise.resolve(),

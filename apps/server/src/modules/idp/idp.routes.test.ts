@@ -5,7 +5,7 @@ import { TEST_SECRET, type TestApp } from '../../../test/harness.ts';
 import { loginAs } from '../../../test/auth.ts';
 import { createOrg } from '../../../test/factories.ts';
 import { clientSecretContext } from './idp.oauth.ts';
-import { buildIdpTestApp, localServer, type IdpTestApp } from './idp.test-support.ts';
+import { FAKE_DNS, buildIdpTestApp, localServer, type IdpTestApp } from './idp.test-support.ts';
 
 let admin: Record<string, string>;
 let operator: Record<string, string>;
@@ -239,6 +239,17 @@ describe('public provider list', () => {
       discoveryUrl: p.discoveryUrl,
     });
     expect(configs.find((c) => c.providerId === off.slug)).toBeUndefined();
+  });
+
+  it('skips a provider whose host has since started resolving to a private address', async () => {
+    FAKE_DNS['flip.example.com'] = ['93.184.216.40'];
+    const flip = (await create({ discoveryUrl: 'https://flip.example.com/.well-known/openid-configuration' })).json();
+    FAKE_DNS['flip.example.com'] = ['10.1.2.3'];
+    const errors: string[] = [];
+    const configs = await t.app.idp.genericOAuthConfigs({ onError: (row, err) => errors.push(`${row.slug}: ${(err as Error).message}`) });
+    expect(configs.map((c) => c.providerId)).not.toContain(flip.slug);
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^${flip.slug}: url: flip\\.example\\.com resolves to a private`))]);
+    await t.app.inject({ method: 'DELETE', url: `/api/admin/idp/${flip.id}`, headers: admin });
   });
 
   it('skips a provider whose secret cannot be opened, keeping the others', async () => {

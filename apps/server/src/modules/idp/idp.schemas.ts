@@ -7,6 +7,7 @@ const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).m
 const group = z.string().trim().min(1).max(200);
 const groups = z.array(group).max(100);
 
+/** Better Auth providerId: the callback is /api/auth/callback/<slug>. */
 export const idpSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2–63 characters');
 
 const fields = {
@@ -61,6 +62,7 @@ export const createIdpBody = z
     path: ['discoveryUrl'],
     message: 'required unless authorizationUrl and tokenUrl are both given',
   });
+/** Validated create body. */
 export type CreateIdpInput = z.infer<typeof createIdpBody>;
 
 /** PATCH /api/admin/idp/:id: any field but the slug; `clientSecret: null` clears it, absent keeps it. */
@@ -71,6 +73,7 @@ export const updateIdpBody = z
     },
   )
   .strict();
+/** Validated update body. */
 export type UpdateIdpInput = z.infer<typeof updateIdpBody>;
 
 /** POST /api/admin/idp/test: what to probe. */
@@ -86,10 +89,13 @@ export const testIdpBody = z
     path: ['discoveryUrl'],
     message: 'required unless authorizationUrl and tokenUrl are both given',
   });
+/** Validated test-connection body. */
 export type TestIdpInput = z.infer<typeof testIdpBody>;
 
+/** `:id` path parameter. */
 export const idpParams = z.object({ id: z.string().min(1).max(100) });
 
+/** `?limit&offset` (default 50, max 500). */
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -120,8 +126,10 @@ export const idpView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+/** An admin view of one provider. */
 export type IdpView = z.infer<typeof idpView>;
 
+/** One page of providers with the total from the same query. */
 export const idpList = z.object({ items: z.array(idpView), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 
 /** Result of "test connection". `ok: false` carries the reason; refused URLs are a 400 instead. */
@@ -135,10 +143,13 @@ export const testResult = z.object({
   warnings: z.array(z.string()),
   error: z.string().nullable(),
 });
+/** A test-connection result. */
 export type TestResult = z.infer<typeof testResult>;
 
 /** GET /api/auth/providers: the sign-in page's buttons. */
 export const publicProviders = z.object({ providers: z.array(z.object({ id: z.string(), label: z.string() })) });
+/** The sign-in page's provider list. */
 export type PublicProviders = z.infer<typeof publicProviders>;
 
+/** `{ code, message }` of every 4xx. */
 export const errorBody = z.object({ code: z.string(), message: z.string() });
