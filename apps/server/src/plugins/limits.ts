@@ -193,6 +193,12 @@ function signInEmail(req: FastifyRequest): string {
 
 const zero = (): Record<RateCategory, number> => ({ chat: 0, streams: 0, api: 0, public: 0, auth: 0, setup: 0 });
 
+/**
+ * Decorates `app.limits` and adds the preHandler/onResponse hooks. Register it after the auth
+ * plugin (whose onRequest hook sets `request.actor`). Metrics: cloudnow_rate_limit_decisions
+ * {category,result} (own labelled gauge: `app.metrics.gauge` registers with no label names),
+ * cloudnow_rate_limit_store_errors and cloudnow_rate_limit_entries.
+ */
 export default fp(
   async (app, opts: LimitsOptions) => {
     const limits = Object.freeze({ ...DEFAULT_LIMITS, ...(opts.limits ?? {}) });
