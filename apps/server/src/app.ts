@@ -15,12 +15,14 @@ import eventsPlugin from './plugins/events.ts';
 import cachePlugin from './plugins/cache.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import metricsPlugin from './plugins/metrics.ts';
+import limitsPlugin, { type CategoryLimit, type RateCategory } from './plugins/limits.ts';
 import openapiPlugin from './plugins/openapi.ts';
 import healthPlugin from './plugins/health.ts';
 import webPlugin from './plugins/web.ts';
 import settingsPlugin from './modules/settings/settings.plugin.ts';
 import authPlugin from './plugins/auth.ts';
 import { registerModules } from './modules/index.ts';
+import type { AssertPublicUrlOptions } from './lib/ssrf.ts';
 
 /** The portal version (OpenAPI document, /readyz). */
 export const VERSION = '0.1.0';
@@ -43,6 +45,10 @@ export interface AppOptions {
   dbRetry?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Extra plugins registered after the modules and before the web app (tests add routes here). */
   plugins?: ReadonlyArray<FastifyPluginAsync>;
+  /** Layer-2 rate limits per category (defaults: the numbers; tests pass small ones). */
+  limits?: Partial<Record<RateCategory, CategoryLimit>>;
+  /** SSRF-guard options for outbound URLs; tests allow their local HTTP stand-ins here only. */
+  urlGuard?: AssertPublicUrlOptions;
 }
 
 /**
@@ -100,9 +106,15 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(settingsPlugin);
   await app.register(authPlugin, { secret: options.secret, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins });
   await app.register(metricsPlugin, { token: config.metricsToken });
+  // Layer 2 runs as a preHandler, so it sees request.actor set by the auth plugin's earlier hook.
+  await app.register(limitsPlugin, {
+    valkey: app.valkey?.pub.client ?? null,
+    prefix: app.valkey?.prefix ?? 'cloudnow:',
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   await app.register(openapiPlugin, { docs: config.apiDocs, version: VERSION });
   await app.register(healthPlugin);
-  await registerModules(app, { config, secret: options.secret });
+  await registerModules(app, { config, secret: options.secret, ...(options.urlGuard ? { urlGuard: options.urlGuard } : {}) });
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   await app.register(webPlugin, options.webDist ? { distDir: options.webDist } : {});
   return app;

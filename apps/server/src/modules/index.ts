@@ -16,11 +16,15 @@ import { orgsRoutes } from './orgs/orgs.routes.ts';
 import { invitationsRoutes } from './orgs/invitations.routes.ts';
 import { accessRoutes } from './access/access.routes.ts';
 import { setupRoutes } from './setup/setup.routes.ts';
+import type { AssertPublicUrlOptions } from '../lib/ssrf.ts';
+import { registerIdpModule } from './idp/idp.module.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
   config: Config;
   secret: string;
+  /** SSRF-guard options for outbound URLs (tests allow their local stand-ins here; never user input). */
+  urlGuard?: AssertPublicUrlOptions;
 }
 
 /** Registers the domain modules in dependency order. */
@@ -42,4 +46,5 @@ export async function registerModules(app: FastifyInstance, ctx: ModuleContext):
   const cloud = (orgId: string) => (clouds ??= createCloudProviderFactory(ctx.config, app.db)).forOrg(orgId);
   await app.register(createToolsModule({ tools: catalogue, cloud }));
   await app.register(mcpServerPlugin, { version: VERSION });
+  registerIdpModule(app, { secret: ctx.secret, ...(ctx.urlGuard ? { guard: ctx.urlGuard } : {}) });
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as m20261203000000 from './20261203000000_foundation.ts';
 import * as m20261203100000 from './20261203100000_identity.ts';
+import * as m20261203110000 from './20261203110000_idp.ts';
 import * as m20261203200000 from './20261203200000_cloud.ts';
 import * as m20261203300000 from './20261203300000_tools.ts';
 import * as m20261203400000 from './20261203400000_chat.ts';
@@ -17,6 +18,7 @@ import * as m20261203450000 from './20261203450000_findings.ts';
 export const migrations: Record<string, Migration> = {
   '20261203000000_foundation': m20261203000000,
   '20261203100000_identity': m20261203100000,
+  '20261203110000_idp': m20261203110000,
   '20261203200000_cloud': m20261203200000,
   '20261203300000_tools': m20261203300000,
   '20261203400000_chat': m20261203400000,
