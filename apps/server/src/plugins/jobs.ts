@@ -1,9 +1,10 @@
 import fp from 'fastify-plugin';
 import { PgBoss, fromKysely, fromPglite, type Job, type JobInsert, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
+import { APP_ROLE } from '../db/tenant.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 
 /**
@@ -86,6 +87,13 @@ export function createJobs(opts: JobsOptions): Jobs {
     return boss;
   };
 
+  // Inside a transaction pg-boss must not look a queue up on its own connection (embedded, that
+  // waits for the transaction's lock forever): only queues this process defined — and so cached —
+  // may be sent to in a transaction.
+  const assertDefinedFor = (name: string, tx: unknown): void => {
+    if (tx && !defined.has(name)) throw new Error(`jobs: queue ${name} must be defined (jobs.define) before sending to it in a transaction`);
+  };
+
   return {
     get boss() {
       if (!boss) throw new Error('jobs: not started');
@@ -106,6 +114,7 @@ export function createJobs(opts: JobsOptions): Jobs {
     },
     async send(name, data, options) {
       const { tx, ...rest } = options ?? {};
+      assertDefinedFor(name, tx);
       if (!started) {
         const waited = await Promise.race([
           startedPromise.then(() => 'started' as const),
@@ -116,13 +125,14 @@ export function createJobs(opts: JobsOptions): Jobs {
       const b = await running();
       return b.send(name, data as object, tx ? { ...rest, db: fromKysely(tx) } : rest);
     },
-    async sendMany(name, jobs) {
+    async sendMany(name, jobs, options) {
       if (jobs.length === 0) return;
+      assertDefinedFor(name, options?.tx);
       const b = await running();
-      await b.insert(
-        name,
-        jobs.map((j) => ({ ...j, data: j.data as object })),
-      );
+      const rows = jobs.map((j) => ({ ...j, data: j.data as object }));
+      // Inside a Kysely transaction the jobs go through it: embedded, a second connection would
+      // wait for the transaction's lock and never get it.
+      await b.insert(name, rows, options?.tx ? { db: fromKysely(options.tx) } : undefined);
     },
     async work(name, options, handler) {
       if (!opts.workersEnabled) return;
@@ -152,9 +162,11 @@ export function createJobs(opts: JobsOptions): Jobs {
       boss = createBoss(opts.database());
       boss.on('error', (err: unknown) => log.error({ err }, 'jobs: pg-boss error'));
       await boss.start();
+      await grantAppRole(opts.database(), opts.schema ?? 'pgboss');
+      // Queues and workers in declaration order (a module defines its queue before working it);
+      // `started` only once every declared queue exists and is in pg-boss's queue cache.
+      while (pending.length) await pending.shift()!();
       started = true;
-      // Queues and workers in declaration order (a module defines its queue before working it).
-      for (const fn of pending.splice(0)) await fn();
       resolveStarted();
     },
     async stop(timeoutMs) {
@@ -165,6 +177,21 @@ export function createJobs(opts: JobsOptions): Jobs {
       await b.stop({ graceful: true, timeout: timeoutMs, close: true });
     },
   };
+}
+
+/**
+ * Lets the unprivileged app role enqueue jobs inside tenant transactions (`send({ tx })` runs as
+ * that role): usage of pg-boss's schema and its tables and functions, now and for tables pg-boss
+ * creates later. Jobs carry no tenant data beyond ids; workers re-enter the tenant context.
+ */
+async function grantAppRole(database: Database, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`jobs: invalid schema name ${schema}`);
+  const role = APP_ROLE;
+  await sql.raw(`grant usage on schema ${schema} to ${role}`).execute(database.db);
+  await sql.raw(`grant select, insert, update, delete on all tables in schema ${schema} to ${role}`).execute(database.db);
+  await sql.raw(`grant usage, select on all sequences in schema ${schema} to ${role}`).execute(database.db);
+  await sql.raw(`grant execute on all functions in schema ${schema} to ${role}`).execute(database.db);
+  await sql.raw(`alter default privileges in schema ${schema} grant select, insert, update, delete on tables to ${role}`).execute(database.db);
 }
 
 declare module 'fastify' {

@@ -8,6 +8,7 @@ import type { DetectedFinding } from './analysers/index.ts';
 import * as repo from './findings.repository.ts';
 import { createFindingsService, type FindingsService } from './findings.service.ts';
 import { withTenant } from '../../db/tenant.ts';
+import { startAdvisorWorkers } from './findings.module.ts';
 
 let t: TestApp;
 let service: FindingsService;
@@ -23,6 +24,8 @@ beforeAll(async () => {
     cloud: createSandboxProvider(t.app.db),
     emit: async (_o, _t, d) => void emitted.push(d),
   });
+  // Workers off (the test runs each run itself); the queues are defined as the module does.
+  await startAdvisorWorkers(t.app.jobs, service);
 });
 afterAll(async () => t.close());
 
