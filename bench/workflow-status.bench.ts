@@ -1,0 +1,70 @@
+/**
+ * Benchmark (not a test): the workflow status cache stays bounded. 1,000,000 status events over
+ * distinct runs (each run: running, then a terminal status for a third of them) must keep the
+ * entries at or below the cap (10,000) and the heap growth under 50 MB. Prints a table and writes
+ * bench/results/workflow-status.json. Run alone with `node bench/workflow-status.bench.ts`
+ * (or through bench/run.ts, which imports the default export).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { StatusCache } from '../apps/server/src/modules/workflows/status-cache.ts';
+
+const EVENTS = 1_000_000;
+const CAP = 10_000;
+const HEAP_LIMIT_MB = 50;
+
+export interface Row {
+  metric: string;
+  value: number;
+  limit: number | null;
+  pass: boolean;
+}
+
+// A forced GC before each heap reading, so garbage is not counted as growth (works without --expose-gc).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const heapMb = (): number => {
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+/** Runs the benchmark and returns its rows (also printed and written as JSON). */
+export default async function run(): Promise<Row[]> {
+  const cache = new StatusCache({ max: CAP });
+  const before = heapMb();
+  let maxSize = 0;
+  const started = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const runId = `run-${i}`;
+    cache.set({
+      runId,
+      orgId: `org-${i % 50}`,
+      status: i % 3 === 0 ? 'completed' : 'running',
+      at: new Date(1_700_000_000_000 + i).toISOString(),
+    });
+    if (cache.size > maxSize) maxSize = cache.size;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const growth = heapMb() - before;
+  const rows: Row[] = [
+    { metric: 'status events', value: EVENTS, limit: null, pass: true },
+    { metric: 'max entries held', value: maxSize, limit: CAP, pass: maxSize <= CAP },
+    { metric: 'entries at end', value: cache.size, limit: CAP, pass: cache.size <= CAP },
+    { metric: 'heap growth (MB)', value: Math.round(growth * 10) / 10, limit: HEAP_LIMIT_MB, pass: growth < HEAP_LIMIT_MB },
+    { metric: 'events per second', value: Math.round(EVENTS / seconds), limit: null, pass: true },
+  ];
+  console.table(rows);
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'workflow-status.json');
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify({ bench: 'workflow-status', at: new Date().toISOString(), rows }, null, 2) + '\n');
+  return rows;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await run();
+  if (rows.some((r) => !r.pass)) process.exitCode = 1;
+}
