@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import workflowsModule from './workflows/workflows.plugin.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
@@ -8,6 +9,6 @@ export interface ModuleContext {
 }
 
 /** Registers the domain modules in dependency order. */
-export async function registerModules(_app: FastifyInstance, _ctx: ModuleContext): Promise<void> {
-  // Domain modules are registered here as they land.
+export async function registerModules(app: FastifyInstance, _ctx: ModuleContext): Promise<void> {
+  await app.register(workflowsModule);
 }

@@ -122,6 +122,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('input', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_by', 'text', (c) => c.notNull())
+    // The actor scheduled runs act as (a snapshot of who created the schedule).
+    .addColumn('actor', 'jsonb', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('workflow_schedules_pk', ['org_id', 'definition_id'])

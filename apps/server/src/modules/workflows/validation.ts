@@ -30,7 +30,7 @@ function templatedParts(node: WorkflowNode): { templates: unknown; expressions: 
   const c = node.config as Record<string, any>;
   switch (node.type) {
     case 'tool':
-      return { templates: { args: c.args, compensate: c.compensate?.args }, expressions: [] };
+      return { templates: { args: c.args }, expressions: [] };
     case 'ai-step':
       return { templates: { prompt: c.prompt, system: c.system }, expressions: [] };
     case 'loop':
@@ -171,7 +171,18 @@ export function validateGraph(rawNodes: readonly RawNode[], rawEdges: readonly W
   for (const n of nodes) if (!reach.has(n.id)) fail([n.id], `node '${n.id}': not reachable from the input node '${input.id}'`);
 
   const ancestors = ancestorSets(order, rawEdges);
-  for (const n of nodes) checkNodeReferences(n, ancestors.get(n.id)!, known, fail);
+  for (const n of nodes) {
+    checkNodeReferences(n, ancestors.get(n.id)!, known, fail);
+    // A compensation runs after its own step completed, so it may also read that step.
+    const comp = n.type === 'tool' ? (n.config as { compensate?: { args: unknown } }).compensate : undefined;
+    if (comp)
+      checkNodeReferences(
+        { ...n, type: 'output', config: { mapping: { compensate: comp.args } } },
+        new Set([...ancestors.get(n.id)!, n.id]),
+        known,
+        fail,
+      );
+  }
   return issues.length ? { ok: false, issues } : { ok: true, nodes, edges: [...rawEdges] };
 }
 

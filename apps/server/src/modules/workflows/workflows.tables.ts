@@ -81,6 +81,7 @@ export interface WorkflowSchedulesTable {
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   input: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_by: string;
+  actor: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: Updated;
 }

@@ -1,0 +1,139 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Actor } from '@cloudnow/shared';
+import { createDefinitionsService, type DefinitionsService } from './definitions.service.ts';
+import { createExecutor, DEFAULT_EXECUTOR_SETTINGS, type Executor, type ExecutorSettings } from './executor.ts';
+import { createRunsService, DEFAULT_BUDGETS, type RunBudgets, type RunsService } from './runs.service.ts';
+import { StatusCache } from './status-cache.ts';
+import type { ModelResolver, ToolRequest, ToolRunner } from './node-handlers.ts';
+import workflowsRoutes from './workflows.routes.ts';
+import './workflows.events.ts';
+
+/** What can be swapped at runtime: the tool gate and model registry ports, executor tunables, budgets. */
+export interface WorkflowsConfig {
+  runTool: ToolRunner;
+  model: ModelResolver;
+  executor: ExecutorSettings;
+  budgets: RunBudgets;
+  /** Worker poll interval for node jobs (seconds, ≥ 0.5). */
+  pollSeconds: number;
+  /** Node jobs a worker process runs at once. */
+  concurrency: number;
+}
+
+/** The workflows module as other code sees it (`app.workflows`). */
+export interface Workflows {
+  readonly definitions: DefinitionsService;
+  readonly runs: RunsService;
+  readonly executor: Executor;
+  readonly statusCache: StatusCache;
+  /** Resolves once the module's queues exist and are usable inside transactions. */
+  readonly ready: Promise<void>;
+  /**
+   * Replaces ports or tunables. The tool gate and the provider registry are picked up from
+   * `app.gate` / `app.models` when those plugins are present; tests and worker scripts set them here.
+   */
+  configure(patch: Partial<WorkflowsConfig>): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    workflows: Workflows;
+  }
+}
+
+type GateLike = { run(actor: Actor, req: ToolRequest): Promise<unknown> };
+type ModelsLike = { languageModel(id: string): ReturnType<ModelResolver> };
+
+function defaults(app: FastifyInstance): WorkflowsConfig {
+  const ports = app as unknown as { gate?: GateLike; models?: ModelsLike };
+  return {
+    runTool: async (actor, req) => {
+      if (!ports.gate) throw new Error('the tool gate is not available in this build');
+      return ports.gate.run(actor, req);
+    },
+    model: (id) => {
+      if (!ports.models) throw new Error(`no model registry is available to resolve ${id}`);
+      return ports.models.languageModel(id);
+    },
+    executor: DEFAULT_EXECUTOR_SETTINGS,
+    budgets: DEFAULT_BUDGETS,
+    pollSeconds: 0.5,
+    concurrency: 4,
+  };
+}
+
+/**
+ * Workflows: definitions, the durable executor on pg-boss (node jobs, approval timeouts, schedules),
+ * the bounded status cache fed from the bus, the recovery sweep and the routes.
+ */
+export default fp(
+  async (app) => {
+    const cfg = defaults(app);
+    const statusCache = new StatusCache();
+    const state = { jobs: app.jobs, events: app.events };
+    const executor = createExecutor({
+      ...state,
+      db: () => app.db,
+      log: app.log,
+      runTool: () => cfg.runTool,
+      model: () => cfg.model,
+      settings: () => cfg.executor,
+    });
+    const definitions = createDefinitionsService({ db: () => app.db });
+    const runs = createRunsService({ ...state, db: () => app.db, executor, budgets: () => cfg.budgets });
+
+    await app.jobs.define('workflows.node', { retryLimit: 3, retryDelay: 5, expireInSeconds: 900 });
+    await app.jobs.define('workflows.approval-timeout', { retryLimit: 3 });
+    await app.jobs.define('workflows.scheduled', { retryLimit: 1 });
+    const workOpts = { pollingIntervalSeconds: cfg.pollSeconds, localConcurrency: cfg.concurrency };
+    await app.jobs.work('workflows.node', workOpts, (job) => executor.handleNodeJob(job.data));
+    await app.jobs.work('workflows.approval-timeout', { pollingIntervalSeconds: 2 }, (job) => runs.approvalTimedOut(job.data));
+
+    let sweepTimer: NodeJS.Timeout | null = null;
+    const startSweep = (): void => {
+      if (sweepTimer) clearInterval(sweepTimer);
+      if (!app.jobs.workersEnabled) return;
+      sweepTimer = setInterval(
+        () => {
+          executor.sweep().catch((err: unknown) => app.log.warn({ err }, 'workflows: recovery sweep failed'));
+        },
+        Math.max(250, cfg.executor.leaseMs / 2),
+      );
+      sweepTimer.unref();
+    };
+
+    let resolveReady!: () => void;
+    const ready = new Promise<void>((r) => (resolveReady = r));
+    app.database.onReady(async () => {
+      // Jobs start in their own onReady; wait for it, then load the queues into pg-boss's cache so
+      // that a send inside a transaction never needs a second connection (PGlite has one).
+      while (!app.jobs.started) await new Promise((r) => setTimeout(r, 20));
+      for (const q of ['workflows.node', 'workflows.approval-timeout', 'workflows.scheduled'] as const)
+        await app.jobs.boss.getJobById(q, '00000000-0000-0000-0000-000000000000');
+      startSweep();
+      resolveReady();
+    });
+
+    const unsubscribe = app.events.subscribe('workflow.status', (e) => statusCache.set(e));
+    app.metrics.gauge('cloudnow_workflow_status_cache_entries', 'Runs held in the workflow status cache', () => statusCache.size);
+    app.addHook('onClose', async () => {
+      if (sweepTimer) clearInterval(sweepTimer);
+      unsubscribe();
+    });
+
+    app.decorate('workflows', {
+      definitions,
+      runs,
+      executor,
+      statusCache,
+      ready,
+      configure(patch: Partial<WorkflowsConfig>) {
+        Object.assign(cfg, patch);
+        if (patch.executor) startSweep();
+      },
+    } satisfies Workflows);
+    await app.register(workflowsRoutes);
+  },
+  { name: 'workflows', dependencies: ['db', 'jobs', 'events', 'metrics', 'lifecycle'] },
+);
