@@ -9,7 +9,7 @@ import { Outbox, advanceRun, enqueueNodes, recordStatus, recordStep, type StateD
 import { NotAnApprover, RunFinished, RunNotFound, RunNotSuspended, WorkflowArchived, WorkflowNotFound } from './workflows.errors.ts';
 import type { ListRunsQuery, NodeConfig } from './workflows.schemas.ts';
 import type { NodeJob } from './workflows.events.ts';
-import { TERMINAL } from './status-cache.ts';
+import { TERMINAL, type RunStatusEntry, type StatusCache } from './status-cache.ts';
 
 /** Run budgets applied at start (each run row keeps its own). */
 export interface RunBudgets {
@@ -28,7 +28,9 @@ function snapshot(a: Actor): Record<string, unknown> {
  * Runs: start (202 at once — the work happens in workers), read, list, approve, cancel, approval
  * timeouts. Every state change is one tenant transaction with its jobs enqueued inside it.
  */
-export function createRunsService(deps: StateDeps & { db: () => Kysely<DB>; executor: Executor; budgets: () => RunBudgets }) {
+export function createRunsService(
+  deps: StateDeps & { db: () => Kysely<DB>; executor: Executor; budgets: () => RunBudgets; statusCache: StatusCache },
+) {
   const db = () => deps.db();
 
   async function resume(
@@ -111,6 +113,22 @@ export function createRunsService(deps: StateDeps & { db: () => Kysely<DB>; exec
         if (!run) throw new RunNotFound(runId);
         return { ...run, steps: await runs.listSteps(tx, actor.orgId, runId) };
       });
+    },
+
+    /** The latest status of a run: the status cache, else the row; 404 for another org's run. */
+    async currentStatus(actor: Actor, runId: string): Promise<RunStatusEntry> {
+      const hit = deps.statusCache.get(actor.orgId, runId);
+      if (hit) return hit;
+      const run = await withTenant(db(), actor.orgId, (tx) => runs.findRun(tx, actor.orgId, runId));
+      if (!run) throw new RunNotFound(runId);
+      return {
+        runId,
+        orgId: run.org_id,
+        status: run.status,
+        at: run.updated_at.toISOString(),
+        error: run.error,
+        suspendedNode: run.suspended_node,
+      };
     },
 
     /** A page of the org's runs (one query with the total). */

@@ -19,6 +19,8 @@ export interface WorkflowsConfig {
   pollSeconds: number;
   /** Node jobs a worker process runs at once. */
   concurrency: number;
+  /** Idle time after which a run stream ends with a timeout event. */
+  streamIdleMs: number;
 }
 
 /** The workflows module as other code sees it (`app.workflows`). */
@@ -27,6 +29,8 @@ export interface Workflows {
   readonly runs: RunsService;
   readonly executor: Executor;
   readonly statusCache: StatusCache;
+  /** Current stream idle timeout (ms). */
+  streamIdleMs(): number;
   /** Resolves once the module's queues exist and are usable inside transactions. */
   readonly ready: Promise<void>;
   /**
@@ -60,6 +64,7 @@ function defaults(app: FastifyInstance): WorkflowsConfig {
     budgets: DEFAULT_BUDGETS,
     pollSeconds: 0.5,
     concurrency: 4,
+    streamIdleMs: 300_000,
   };
 }
 
@@ -81,7 +86,7 @@ export default fp(
       settings: () => cfg.executor,
     });
     const definitions = createDefinitionsService({ db: () => app.db });
-    const runs = createRunsService({ ...state, db: () => app.db, executor, budgets: () => cfg.budgets });
+    const runs = createRunsService({ ...state, db: () => app.db, executor, budgets: () => cfg.budgets, statusCache });
 
     await app.jobs.define('workflows.node', { retryLimit: 3, retryDelay: 5, expireInSeconds: 900 });
     await app.jobs.define('workflows.approval-timeout', { retryLimit: 3 });
@@ -128,6 +133,7 @@ export default fp(
       executor,
       statusCache,
       ready,
+      streamIdleMs: () => cfg.streamIdleMs,
       configure(patch: Partial<WorkflowsConfig>) {
         Object.assign(cfg, patch);
         if (patch.executor) startSweep();
