@@ -66,6 +66,7 @@ export function openRunStream(o: RunStreamOptions): RunStream {
     }
   };
   const arm = (): void => {
+    if (closed) return;
     if (idle) clearTimeout(idle);
     idle = setTimeout(() => end('timeout'), idleMs);
     idle.unref();
