@@ -18,6 +18,8 @@ import metricsPlugin from './plugins/metrics.ts';
 import openapiPlugin from './plugins/openapi.ts';
 import healthPlugin from './plugins/health.ts';
 import webPlugin from './plugins/web.ts';
+import settingsPlugin from './modules/settings/settings.plugin.ts';
+import authPlugin from './plugins/auth.ts';
 import { registerModules } from './modules/index.ts';
 
 export const VERSION = '0.1.0';
@@ -81,6 +83,8 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(rateLimitPlugin, { perIpPerMinute: config.rateLimitPerIp });
   await app.register(errorsPlugin);
   await app.register(pressurePlugin, config.pressure);
+  await app.register(settingsPlugin);
+  await app.register(authPlugin, { secret: options.secret, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins });
   await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(openapiPlugin, { docs: config.apiDocs, version: VERSION });
   await app.register(healthPlugin);

@@ -57,6 +57,34 @@ export const envSchema = z.object({
   API_DOCS_ENABLED: bool.default(true),
   /** Set by the container image: changes the HOST default to 0.0.0.0. */
   CLOUDNOW_CONTAINER: bool.default(false),
+  /** Comma-separated hosts webhooks may reach over plain http (exact names; everything else needs https and a public address). */
+  WEBHOOK_ALLOW_HTTP_HOSTS: z.string().optional(),
+  /** First webhook retry delay in seconds (exponential backoff with jitter, 5 attempts). */
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(10),
+  /** Commands an admin may run as stdio MCP servers (comma-separated executable names). */
+  MCP_STDIO_COMMANDS: z.string().default('npx,node,uvx,python3'),
+  /** Live MCP clients per process at most. */
+  MCP_MAX_CLIENTS: z.coerce.number().int().min(1).default(500),
+  /** Seeds an OpenAI provider on first boot. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Seeds an Anthropic provider on first boot. */
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  /** Seeds a Google (Gemini) provider on first boot. */
+  GOOGLE_GENERATIVE_AI_API_KEY: z.string().min(1).optional(),
+  /** Seeds an Azure OpenAI provider on first boot (with AZURE_OPENAI_RESOURCE_NAME). */
+  AZURE_OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Azure OpenAI resource name for the seeded provider. */
+  AZURE_OPENAI_RESOURCE_NAME: z.string().min(1).optional(),
+  /** Seeds an OpenAI-compatible provider (Ollama, vLLM, LM Studio, LiteLLM…) at this base URL. */
+  OPENAI_COMPATIBLE_BASE_URL: z.string().url().optional(),
+  /** API key for the seeded OpenAI-compatible provider, if it needs one. */
+  OPENAI_COMPATIBLE_API_KEY: z.string().min(1).optional(),
+  /** Comma-separated model ids for the seeded OpenAI-compatible provider. */
+  OPENAI_COMPATIBLE_MODELS: z.string().optional(),
+  /** Seeds an OCI Generative AI provider in this region (signed with ~/.oci/config or instance principal). */
+  OCI_GENAI_REGION: z.string().min(1).optional(),
+  /** Compartment for OCI Generative AI requests. */
+  OCI_GENAI_COMPARTMENT_ID: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,6 +120,79 @@ export interface Config {
     readonly maxRssBytes: number;
   };
   readonly apiDocs: boolean;
+  readonly webhooks: { readonly allowHttpHosts: readonly string[]; readonly retryDelaySeconds: number };
+  readonly mcp: { readonly stdioCommands: readonly string[]; readonly maxClients: number };
+  /** AI providers to seed on first boot (the offline model is always seeded). */
+  readonly providerSeeds: readonly ProviderSeed[];
+}
+
+/** An AI provider described by the environment, inserted on first boot only. */
+export interface ProviderSeed {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'oci' | 'openai-compatible' | 'openai' | 'anthropic' | 'google' | 'azure';
+  readonly apiKey: string | null;
+  readonly baseUrl: string | null;
+  readonly region: string | null;
+  readonly models: readonly string[];
+  readonly options: Readonly<Record<string, string>>;
+}
+
+function providerSeeds(e: Env): ProviderSeed[] {
+  const seeds: ProviderSeed[] = [];
+  const add = (s: Omit<ProviderSeed, 'baseUrl' | 'region' | 'options'> & Partial<ProviderSeed>): void => {
+    seeds.push({ baseUrl: null, region: null, options: {}, ...s });
+  };
+  if (e.OPENAI_API_KEY)
+    add({ id: 'openai', name: 'OpenAI', type: 'openai', apiKey: e.OPENAI_API_KEY, models: ['gpt-4.1', 'gpt-4.1-mini'] });
+  if (e.ANTHROPIC_API_KEY)
+    add({
+      id: 'anthropic',
+      name: 'Anthropic',
+      type: 'anthropic',
+      apiKey: e.ANTHROPIC_API_KEY,
+      models: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
+    });
+  if (e.GOOGLE_GENERATIVE_AI_API_KEY)
+    add({
+      id: 'google',
+      name: 'Google',
+      type: 'google',
+      apiKey: e.GOOGLE_GENERATIVE_AI_API_KEY,
+      models: ['gemini-2.5-flash', 'gemini-2.5-pro'],
+    });
+  if (e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_RESOURCE_NAME)
+    add({
+      id: 'azure',
+      name: 'Azure OpenAI',
+      type: 'azure',
+      apiKey: e.AZURE_OPENAI_API_KEY,
+      models: ['gpt-4.1'],
+      options: { resourceName: e.AZURE_OPENAI_RESOURCE_NAME },
+    });
+  if (e.OPENAI_COMPATIBLE_BASE_URL)
+    add({
+      id: 'local',
+      name: 'OpenAI-compatible',
+      type: 'openai-compatible',
+      apiKey: e.OPENAI_COMPATIBLE_API_KEY ?? null,
+      baseUrl: e.OPENAI_COMPATIBLE_BASE_URL,
+      models: (e.OPENAI_COMPATIBLE_MODELS ?? 'llama3.1')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    });
+  if (e.OCI_GENAI_REGION)
+    add({
+      id: 'oci',
+      name: 'OCI Generative AI',
+      type: 'oci',
+      apiKey: null,
+      region: e.OCI_GENAI_REGION,
+      models: ['meta.llama-3.3-70b-instruct', 'cohere.command-r-plus-08-2024'],
+      options: e.OCI_GENAI_COMPARTMENT_ID ? { compartmentId: e.OCI_GENAI_COMPARTMENT_ID } : {},
+    });
+  return seeds;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +246,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxRssBytes: e.PRESSURE_MAX_RSS_BYTES,
     },
     apiDocs: e.API_DOCS_ENABLED,
+    webhooks: {
+      allowHttpHosts: (e.WEBHOOK_ALLOW_HTTP_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+    },
+    mcp: {
+      stdioCommands: e.MCP_STDIO_COMMANDS.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      maxClients: e.MCP_MAX_CLIENTS,
+    },
+    providerSeeds: providerSeeds(e),
   };
   return deepFreeze(config);
 }

@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { meRoutes } from './auth/me.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { adminAuditRoutes } from './admin-audit/admin-audit.routes.ts';
+import { orgsRoutes } from './orgs/orgs.routes.ts';
+import { invitationsRoutes } from './orgs/invitations.routes.ts';
+import { accessRoutes } from './access/access.routes.ts';
+import { setupRoutes } from './setup/setup.routes.ts';
 import workflowsModule from './workflows/workflows.plugin.ts';
 
 /** What every domain module may be handed when it is registered. */
@@ -9,6 +17,15 @@ export interface ModuleContext {
 }
 
 /** Registers the domain modules in dependency order. */
-export async function registerModules(app: FastifyInstance, _ctx: ModuleContext): Promise<void> {
+export async function registerModules(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
+  // Identity (the auth plugin and app.settings are registered in app.ts, ahead of every route).
+  await authRoutes(app, { publicUrl: ctx.config.publicUrl });
+  await meRoutes(app);
+  await setupRoutes(app, { config: ctx.config });
+  await settingsRoutes(app);
+  await adminAuditRoutes(app);
+  await orgsRoutes(app);
+  await invitationsRoutes(app, { publicUrl: ctx.config.publicUrl });
+  await accessRoutes(app);
   await app.register(workflowsModule);
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { PgBoss, fromKysely, fromPglite, type Job, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
+import { PgBoss, fromKysely, fromPglite, type Job, type JobInsert, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
@@ -24,6 +24,8 @@ export type JobHandler<K extends JobName> = (job: Job<JobMap[K]>) => Promise<unk
 export interface Jobs {
   define<K extends JobName>(name: K, options?: Omit<Queue, 'name'>): Promise<void>;
   send<K extends JobName>(name: K, data: JobMap[K], options?: SendOptions & { tx?: Transaction<DB> }): Promise<string | null>;
+  /** Enqueues many jobs of one queue in one statement. */
+  sendMany<K extends JobName>(name: K, jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>): Promise<void>;
   work<K extends JobName>(name: K, options: WorkOptions, handler: JobHandler<K>): Promise<void>;
   schedule<K extends JobName>(name: K, cron: string, data: JobMap[K], options?: { tz?: string; key?: string }): Promise<void>;
   unschedule(name: JobName, key?: string): Promise<void>;
@@ -96,6 +98,14 @@ export function createJobs(opts: JobsOptions): Jobs {
       const { tx, ...rest } = options ?? {};
       const b = await running();
       return b.send(name, data as object, tx ? { ...rest, db: fromKysely(tx) } : rest);
+    },
+    async sendMany(name, jobs) {
+      if (jobs.length === 0) return;
+      const b = await running();
+      await b.insert(
+        name,
+        jobs.map((j) => ({ ...j, data: j.data as object })),
+      );
     },
     async work(name, options, handler) {
       if (!opts.workersEnabled) return;

@@ -29,6 +29,10 @@ export default fp(
     });
     app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     if (opts.docs) {
+      // The docs page and its assets are public like the document itself.
+      app.addHook('onRoute', (route) => {
+        if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+      });
       await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true }, staticCSP: true });
     }
   },

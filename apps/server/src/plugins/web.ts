@@ -34,6 +34,10 @@ export default fp(
     const dist = opts.distDir ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
     const built = existsSync(`${dist}/index.html`);
     if (built) {
+      // The static routes are public (the auth hook enforces credentials on everything else).
+      app.addHook('onRoute', (route) => {
+        if (route.url === '/' || route.url === '/*') route.config = { ...(route.config ?? {}), public: true };
+      });
       await app.register(fastifyStatic, {
         root: dist,
         prefix: '/',

@@ -164,7 +164,6 @@ describe.runIf(Boolean(process.env.VALKEY_URL))('across replicas (Valkey)', () =
 
   it('streams events of a run executed by another process', async () => {
     const { actor, headers } = await web.login();
-    await worker.login(actor);
     const runId = await suspendedRun(web, headers);
     await expect.poll(async () => (await web.app.workflows.runs.get(actor, runId)).status, { timeout: 10_000 }).toBe('suspended');
     const s = sse((web.app.server.address() as AddressInfo).port, `/api/v1/workflows/runs/${runId}/stream`, headers);

@@ -91,7 +91,19 @@ describe('workflow routes', () => {
     expect((await post(`/api/v1/workflows/runs/${runId}/approve`, {})).statusCode).toBe(409);
   });
 
-  it('answers 401 without an actor', async () => {
+  it('answers 401 without credentials', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/workflows' })).statusCode).toBe(401);
+  });
+
+  it('enforces workflows:read / write / execute', async () => {
+    const d = (await post('/api/v1/workflows', linearWorkflow('Perms'))).json();
+    const viewer = await t.login({ role: 'viewer', org: { id: actor.orgId } });
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/workflows/${d.id}`, headers: viewer.headers })).statusCode).toBe(200);
+    const w = await post('/api/v1/workflows', linearWorkflow('nope'), viewer.headers);
+    expect(w.statusCode).toBe(403);
+    expect(w.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('workflows:write') });
+    const x = await post(`/api/v1/workflows/${d.id}/run`, {}, viewer.headers);
+    expect(x.statusCode).toBe(403);
+    expect(x.json().message).toContain('workflows:execute');
   });
 });
