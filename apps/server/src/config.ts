@@ -47,8 +47,8 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Layer-1 rate limit: requests per minute per IP, in-process. */
   RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(600),
-  /** under-pressure: maximum event-loop delay (ms) before answering 503. */
-  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().positive().default(1000),
+  /** under-pressure: maximum event-loop delay (ms) before answering 503; 0 disables the check. */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(1000),
   /** under-pressure: maximum heap used (bytes). */
   PRESSURE_MAX_HEAP_BYTES: z.coerce.number().int().positive().default(1_500_000_000),
   /** under-pressure: maximum RSS (bytes). */
@@ -85,6 +85,24 @@ export const envSchema = z.object({
   OCI_GENAI_REGION: z.string().min(1).optional(),
   /** Compartment for OCI Generative AI requests. */
   OCI_GENAI_COMPARTMENT_ID: z.string().min(1).optional(),
+  /** Which tenancy tools act on: `sandbox` (simulated, per org) or `oci`. Unset: oci when OCI_AUTH or OCI_CONFIG_FILE is set. */
+  CLOUDNOW_CLOUD: z.enum(['sandbox', 'oci']).optional(),
+  /** OCI authentication: `config` (API key in a config file), `instance` or `resource` principal. */
+  OCI_AUTH: z.enum(['config', 'instance', 'resource']).optional(),
+  /** OCI config file for `config` auth. Unset: the SDK default ~/.oci/config. */
+  OCI_CONFIG_FILE: z.string().min(1).optional(),
+  /** Profile of the OCI config file. */
+  OCI_PROFILE: z.string().min(1).default('DEFAULT'),
+  /** OCI region id (e.g. eu-frankfurt-1). Unset: the region of the config profile or principal. */
+  OCI_REGION: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+-\d+$/, 'must be a region id such as eu-frankfurt-1')
+    .optional(),
+  /** Compartment OCID tools use when a call names none. Unset: the tenancy (root compartment). */
+  OCI_COMPARTMENT_ID: z
+    .string()
+    .regex(/^ocid1\.(compartment|tenancy)\./, 'must be a compartment or tenancy OCID')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -122,6 +140,17 @@ export interface Config {
   readonly apiDocs: boolean;
   readonly webhooks: { readonly allowHttpHosts: readonly string[]; readonly retryDelaySeconds: number };
   readonly mcp: { readonly stdioCommands: readonly string[]; readonly maxClients: number };
+  /** The tenancy tools act on: the per-org sandbox, or one OCI tenancy reached through the SDK. */
+  readonly cloud:
+    | { readonly kind: 'sandbox' }
+    | {
+        readonly kind: 'oci';
+        readonly auth: 'config' | 'instance' | 'resource';
+        readonly configFile: string | null;
+        readonly profile: string;
+        readonly region: string | null;
+        readonly compartmentId: string | null;
+      };
   /** AI providers to seed on first boot (the offline model is always seeded). */
   readonly providerSeeds: readonly ProviderSeed[];
 }
@@ -260,6 +289,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxClients: e.MCP_MAX_CLIENTS,
     },
     providerSeeds: providerSeeds(e),
+    cloud:
+      (e.CLOUDNOW_CLOUD ?? (e.OCI_AUTH || e.OCI_CONFIG_FILE ? 'oci' : 'sandbox')) === 'oci'
+        ? {
+            kind: 'oci',
+            auth: e.OCI_AUTH ?? 'config',
+            configFile: e.OCI_CONFIG_FILE ?? null,
+            profile: e.OCI_PROFILE,
+            region: e.OCI_REGION ?? null,
+            compartmentId: e.OCI_COMPARTMENT_ID ?? null,
+          }
+        : { kind: 'sandbox' },
   };
   return deepFreeze(config);
 }

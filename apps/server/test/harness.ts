@@ -67,6 +67,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     CLOUDNOW_MIGRATE_ON_START: 'false',
     RATE_LIMIT_PER_IP: '100000',
+    // A test machine's event loop stalls while PGlite loads; pressure is tested on its own.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.VALKEY_URL ? { VALKEY_URL: process.env.VALKEY_URL, VALKEY_PREFIX: `cn-test:${randomUUID().slice(0, 8)}:` } : {}),
     ...env,
