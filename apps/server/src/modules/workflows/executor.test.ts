@@ -222,6 +222,7 @@ describe('durable executor', () => {
       count: 3,
       stopped: true,
       truncated: false,
+      filtered: 0,
     });
     expect(seq.steps.filter((s) => s.node_id === 'each' && s.iteration > 0).map((s) => s.status)).toEqual([
       'completed',
@@ -234,6 +235,16 @@ describe('durable executor', () => {
     const out = par.steps.find((s) => s.node_id === 'each')!.output as { results: Array<{ v: number }>; count: number; truncated: boolean };
     expect(out.results.map((x) => x.v)).toEqual(items.slice(0, 10));
     expect(out.truncated).toBe(true);
+
+    const filtered = await (await run(loopDef('filtered', { filter: 'item % 2 == 0' }), { items: [1, 2, 3, 4] })).done();
+    expect(filtered.steps.find((s) => s.node_id === 'each')!.output).toMatchObject({
+      results: [
+        { v: 2, i: 0 },
+        { v: 4, i: 1 },
+      ],
+      count: 2,
+      filtered: 2,
+    });
     expect(peak).toBe(3);
   });
 

@@ -44,7 +44,8 @@ function callTool(ctx: NodeContext, call: ToolCall, scope: Scope): Promise<unkno
 async function loop(ctx: NodeContext, c: NodeConfig<'loop'>): Promise<NodeResult> {
   const items = renderString(c.items, ctx.scope);
   if (!Array.isArray(items)) throw new Error(`loop items must resolve to an array, got ${items === null ? 'null' : typeof items}`);
-  const list = items.slice(0, c.maxIterations);
+  const kept = c.filter ? items.filter((item, index) => evaluateCondition(c.filter!, { ...ctx.scope, item, index })) : items;
+  const list = kept.slice(0, c.maxIterations);
   const results: unknown[] = new Array(list.length);
   let stopped = false;
   let ran = 0;
@@ -64,7 +65,13 @@ async function loop(ctx: NodeContext, c: NodeConfig<'loop'>): Promise<NodeResult
     };
     await Promise.all(Array.from({ length: Math.min(c.concurrency, list.length) }, worker));
   }
-  return done({ results: results.slice(0, ran).map((r) => r ?? null), count: ran, stopped, truncated: items.length > list.length });
+  return done({
+    results: results.slice(0, ran).map((r) => r ?? null),
+    count: ran,
+    stopped,
+    truncated: kept.length > list.length,
+    filtered: items.length - kept.length,
+  });
 }
 
 async function parallel(ctx: NodeContext, c: NodeConfig<'parallel'>): Promise<NodeResult> {

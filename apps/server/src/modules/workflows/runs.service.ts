@@ -9,6 +9,7 @@ import { Outbox, advanceRun, enqueueNodes, recordStatus, recordStep, type StateD
 import { NotAnApprover, RunFinished, RunNotFound, RunNotSuspended, WorkflowArchived, WorkflowNotFound } from './workflows.errors.ts';
 import type { ListRunsQuery, NodeConfig } from './workflows.schemas.ts';
 import type { NodeJob } from './workflows.events.ts';
+import { withInputDefaults } from './templates.ts';
 import { TERMINAL, type RunStatusEntry, type StatusCache } from './status-cache.ts';
 
 /** Run budgets applied at start (each run row keeps its own). */
@@ -92,7 +93,7 @@ export function createRunsService(
           version: d.current_version,
           startedBy: actor.userId,
           actor: snapshot(actor),
-          input,
+          input: withInputDefaults(d.input_schema, input),
           trigger,
           maxSteps: budgets.maxSteps,
           wallMs: budgets.wallMs,

@@ -34,7 +34,12 @@ function templatedParts(node: WorkflowNode): { templates: unknown; expressions: 
     case 'ai-step':
       return { templates: { prompt: c.prompt, system: c.system }, expressions: [] };
     case 'loop':
-      return { templates: { items: c.items, body: c.body.args }, expressions: c.breakWhen ? [['breakWhen', c.breakWhen]] : [] };
+      return {
+        templates: { items: c.items, body: c.body.args },
+        expressions: [...(c.breakWhen ? [['breakWhen', c.breakWhen]] : []), ...(c.filter ? [['filter', c.filter]] : [])] as Array<
+          [string, string]
+        >,
+      };
     case 'parallel':
       return { templates: { branches: c.branches.map((b: { args: unknown }) => b.args) }, expressions: [] };
     case 'output':

@@ -24,6 +24,8 @@ import {
 } from './workflows.presenters.ts';
 import { registerStreamRoute } from './stream.routes.ts';
 import { registerScheduleRoutes } from './schedules.routes.ts';
+import { TEMPLATES, findTemplate } from './templates.ts';
+import { NotFound } from '../../errors.ts';
 
 /** The caller (the auth plugin sets `request.actor`; routes here are never public). */
 export function actorOf(req: FastifyRequest): Actor {
@@ -134,6 +136,36 @@ export default async function workflowsRoutes(app: FastifyInstance): Promise<voi
     { config: exec, schema: { params: idParams, response: { 200: runSummary, ...errors } } },
     async (req) => {
       return presentRun(await svc().runs.cancel(actorOf(req), req.params.id));
+    },
+  );
+  const templateView = z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    nodeCount: z.number(),
+  });
+  r.get(
+    '/api/v1/workflows/templates',
+    { config: read, schema: { response: { 200: z.object({ items: z.array(templateView) }), ...errors } } },
+    async () => ({
+      items: TEMPLATES.map((x) => ({
+        id: x.id,
+        name: x.name,
+        description: x.description,
+        tags: x.tags,
+        nodeCount: x.definition.nodes.length,
+      })),
+    }),
+  );
+  r.post(
+    '/api/v1/workflows/templates/:templateId',
+    { config: write, schema: { params: z.object({ templateId: z.string().max(100) }), response: { 201: definitionDetail, ...errors } } },
+    async (req, reply) => {
+      const tpl = findTemplate(req.params.templateId);
+      if (!tpl) throw new NotFound(`Template ${req.params.templateId}`);
+      const d = await svc().definitions.create(actorOf(req), { ...tpl.definition, description: tpl.description, tags: tpl.tags });
+      return reply.code(201).send(presentDefinition(d) as z.infer<typeof definitionDetail>);
     },
   );
   registerStreamRoute(app);

@@ -56,6 +56,8 @@ export const NODE_CONFIG_SCHEMAS = {
       mode: z.enum(['sequential', 'parallel']).default('sequential'),
       concurrency: z.number().int().min(1).max(20).default(4),
       maxIterations: z.number().int().min(1).max(1000).default(100),
+      /** Evaluated per item (`item`, `index`) before the loop starts; false leaves the item out. */
+      filter: z.string().min(1).max(2000).optional(),
       /** Evaluated after each iteration with `item`, `index`, `result`; true stops the loop. */
       breakWhen: z.string().min(1).max(2000).optional(),
     })
