@@ -5,6 +5,7 @@ import { createDefinitionsService, type DefinitionsService } from './definitions
 import { createExecutor, DEFAULT_EXECUTOR_SETTINGS, type Executor, type ExecutorSettings } from './executor.ts';
 import { createRunsService, DEFAULT_BUDGETS, type RunBudgets, type RunsService } from './runs.service.ts';
 import { StatusCache } from './status-cache.ts';
+import { createSchedulesService, type SchedulesService } from './schedules.service.ts';
 import type { ModelResolver, ToolRequest, ToolRunner } from './node-handlers.ts';
 import workflowsRoutes from './workflows.routes.ts';
 import './workflows.events.ts';
@@ -28,6 +29,7 @@ export interface Workflows {
   readonly definitions: DefinitionsService;
   readonly runs: RunsService;
   readonly executor: Executor;
+  readonly schedules: SchedulesService;
   readonly statusCache: StatusCache;
   /** Current stream idle timeout (ms). */
   streamIdleMs(): number;
@@ -88,12 +90,15 @@ export default fp(
     const definitions = createDefinitionsService({ db: () => app.db });
     const runs = createRunsService({ ...state, db: () => app.db, executor, budgets: () => cfg.budgets, statusCache });
 
+    const schedules = createSchedulesService({ db: () => app.db, jobs: app.jobs, runs, log: app.log });
+
     await app.jobs.define('workflows.node', { retryLimit: 3, retryDelay: 5, expireInSeconds: 900 });
     await app.jobs.define('workflows.approval-timeout', { retryLimit: 3 });
     await app.jobs.define('workflows.scheduled', { retryLimit: 1 });
     const workOpts = { pollingIntervalSeconds: cfg.pollSeconds, localConcurrency: cfg.concurrency };
     await app.jobs.work('workflows.node', workOpts, (job) => executor.handleNodeJob(job.data));
     await app.jobs.work('workflows.approval-timeout', { pollingIntervalSeconds: 2 }, (job) => runs.approvalTimedOut(job.data));
+    await app.jobs.work('workflows.scheduled', { pollingIntervalSeconds: 5 }, async (job) => void (await schedules.fire(job.data)));
 
     let sweepTimer: NodeJS.Timeout | null = null;
     const startSweep = (): void => {
@@ -131,6 +136,7 @@ export default fp(
       definitions,
       runs,
       executor,
+      schedules,
       statusCache,
       ready,
       streamIdleMs: () => cfg.streamIdleMs,
