@@ -111,7 +111,7 @@ describe('approval nodes', () => {
     });
     const r = await t.app.workflows.runs.start(actor, d.id, {});
     await expect
-      .poll(async () => (await t.app.workflows.runs.get(actor, r.id)).steps.find((s) => s.node_id === 'hold')?.status)
+      .poll(async () => (await t.app.workflows.runs.get(actor, r.id)).steps.find((s) => s.node_id === 'hold')?.status, { timeout: 15_000 })
       .toBe('running');
     await t.app.workflows.runs.cancel(actor, r.id);
     release();

@@ -150,7 +150,9 @@ describe('durable executor', () => {
     expect(r.status).toBe('failed');
     expect(r.error).toBe('node boom failed: quota exceeded');
     await expect
-      .poll(async () => (await t.app.workflows.runs.get(actor, r.id)).steps.filter((s) => s.status === 'compensated').length)
+      .poll(async () => (await t.app.workflows.runs.get(actor, r.id)).steps.filter((s) => s.status === 'compensated').length, {
+        timeout: 15_000,
+      })
       .toBe(2);
     expect(t.calls.map((c) => c.tool)).toEqual(['create_vcn', 'create_subnet', 'broken', 'broken', 'delete_subnet', 'delete_vcn']);
     expect(t.calls.slice(-2).map((c) => c.args)).toEqual([{ id: 'sub1' }, { id: 'vcn1' }]);

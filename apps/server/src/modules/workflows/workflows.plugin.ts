@@ -116,9 +116,10 @@ export default fp(
     let resolveReady!: () => void;
     const ready = new Promise<void>((r) => (resolveReady = r));
     app.database.onReady(async () => {
-      // Jobs start in their own onReady; wait for it, then load the queues into pg-boss's cache so
-      // that a send inside a transaction never needs a second connection (PGlite has one).
-      while (!app.jobs.started) await new Promise((r) => setTimeout(r, 20));
+      // `unschedule` waits until pg-boss has started AND created the queues defined above (the jobs
+      // plugin's start flushes them after `started` turns true). Then the queues are loaded into
+      // pg-boss's cache so a send inside a transaction never needs a second connection (PGlite has one).
+      await app.jobs.unschedule('workflows.scheduled', '00000000-0000-0000-0000-000000000000');
       for (const q of ['workflows.node', 'workflows.approval-timeout', 'workflows.scheduled'] as const)
         await app.jobs.boss.getJobById(q, '00000000-0000-0000-0000-000000000000');
       startSweep();

@@ -91,6 +91,12 @@ describe('workflow routes', () => {
     expect((await post(`/api/v1/workflows/runs/${runId}/approve`, {})).statusCode).toBe(409);
   });
 
+  it('exports the status cache size and the bus listener count at /metrics', async () => {
+    const m = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(m.body).toMatch(/^cloudnow_workflow_status_cache_entries [1-9]\d*$/m);
+    expect(m.body).toMatch(/^cloudnow_event_bus_listeners \d+$/m);
+  });
+
   it('answers 401 without credentials', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/workflows' })).statusCode).toBe(401);
   });
