@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatTable, type BenchResult, type Row } from './lib.ts';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { EventEmitter } from 'node:events';
@@ -57,7 +58,7 @@ async function streamCycles(): Promise<{ baseline: number; peak: number; after: 
   return { baseline, peak, after: bus.listenerCount(), open: life.openStreams };
 }
 
-export interface Row {
+interface Check {
   metric: string;
   value: number;
   limit: number | null;
@@ -73,8 +74,8 @@ const heapMb = (): number => {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 };
 
-/** Runs the benchmark and returns its rows (also printed and written as JSON). */
-export default async function run(): Promise<Row[]> {
+/** Runs the benchmark (the bench/run.ts contract: returns the title, rows and meta). */
+export default async function run(): Promise<BenchResult> {
   const cache = new StatusCache({ max: CAP });
   const before = heapMb();
   let maxSize = 0;
@@ -92,7 +93,7 @@ export default async function run(): Promise<Row[]> {
   const seconds = (performance.now() - started) / 1000;
   const growth = heapMb() - before;
   const streams = await streamCycles();
-  const rows: Row[] = [
+  const checks: Check[] = [
     { metric: 'status events', value: EVENTS, limit: null, pass: true },
     { metric: 'max entries held', value: maxSize, limit: CAP, pass: maxSize <= CAP },
     { metric: 'entries at end', value: cache.size, limit: CAP, pass: cache.size <= CAP },
@@ -103,14 +104,20 @@ export default async function run(): Promise<Row[]> {
     { metric: 'bus listeners after the cycles', value: streams.after, limit: streams.baseline, pass: streams.after === streams.baseline },
     { metric: 'tracked streams after the cycles', value: streams.open, limit: 0, pass: streams.open === 0 },
   ];
-  console.table(rows);
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'workflow-status.json');
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ bench: 'workflow-status', at: new Date().toISOString(), rows }, null, 2) + '\n');
-  return rows;
+  const rows: Row[] = checks.map((c) => ({ metric: c.metric, value: c.value, limit: c.limit, pass: c.pass ? 'yes' : 'NO' }));
+  return {
+    title: 'Workflow status cache and run streams stay bounded',
+    rows,
+    meta: { allPass: checks.every((c) => c.pass), events: EVENTS, cap: CAP, streamCycles: STREAM_CYCLES },
+  };
 }
 
+// Standalone: `node bench/workflow-status.bench.ts` prints the table and writes the JSON too.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await run();
-  if (rows.some((r) => !r.pass)) process.exitCode = 1;
+  const result = await run();
+  console.log(`## workflow-status: ${result.title}\n\n${formatTable(result.rows)}`);
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'workflow-status.json');
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify({ name: 'workflow-status', ...result, ranAt: new Date().toISOString() }, null, 2) + '\n');
+  if (!result.meta?.allPass) process.exitCode = 1;
 }

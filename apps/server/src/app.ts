@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { DatabaseSettings } from './db/database.ts';
@@ -22,6 +22,7 @@ import settingsPlugin from './modules/settings/settings.plugin.ts';
 import authPlugin from './plugins/auth.ts';
 import { registerModules } from './modules/index.ts';
 
+/** The portal version (OpenAPI document, /readyz). */
 export const VERSION = '0.1.0';
 
 /** What `buildApp` needs besides the config; tests and the CLI pass these. */
@@ -38,6 +39,10 @@ export interface AppOptions {
   webDist?: string;
   /** Event-bus listener cap (default 1000). */
   listenerCap?: number;
+  /** Backoff of the background database connect loop (defaults: 500 ms doubling to 30 s). */
+  dbRetry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Extra plugins registered after the modules and before the web app (tests add routes here). */
+  plugins?: ReadonlyArray<FastifyPluginAsync>;
 }
 
 /**
@@ -58,9 +63,13 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: 'idle',
+    // While draining, a request on an already-open keep-alive connection is still served (with
+    // `Connection: close`) instead of Fastify's bare 503: in-flight clients finish cleanly and a
+    // load balancer probing /readyz on its connection reads our 503 `draining`.
+    return503OnClosing: false,
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: true } },
   });
@@ -70,7 +79,12 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
     reply.header('x-request-id', req.id);
   });
 
-  await app.register(dbPlugin, { settings: options.database ?? config.database, migrate: config.migrateOnStart });
+  await app.register(dbPlugin, {
+    settings: options.database ?? config.database,
+    migrate: config.migrateOnStart,
+    initialDelayMs: options.dbRetry?.initialDelayMs,
+    maxDelayMs: options.dbRetry?.maxDelayMs,
+  });
   await app.register(valkeyPlugin, { url: config.valkey?.url ?? null, prefix: config.valkey?.prefix ?? 'cloudnow:' });
   await app.register(eventsPlugin, {
     valkey: app.valkey,
@@ -89,6 +103,7 @@ export async function buildApp(config: Config, options: AppOptions): Promise<Fas
   await app.register(openapiPlugin, { docs: config.apiDocs, version: VERSION });
   await app.register(healthPlugin);
   await registerModules(app, { config, secret: options.secret });
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
   await app.register(webPlugin, options.webDist ? { distDir: options.webDist } : {});
   return app;
 }

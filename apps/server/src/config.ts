@@ -10,6 +10,7 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 
 const seconds = z.coerce.number().int().nonnegative();
 
+/** The environment schema: every variable CloudNow reads (README's configuration table lists them all). */
 export const envSchema = z.object({
   /** TCP port the HTTP server listens on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,11 +44,18 @@ export const envSchema = z.object({
   CLOUDNOW_MIGRATE_ON_START: bool.default(true),
   /** Seconds a SIGTERM waits for in-flight requests and streams before closing anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: seconds.default(30),
+  /** Seconds a SIGTERM keeps accepting after /readyz turned 503, so a load balancer can notice. */
+  SHUTDOWN_DRAIN_DELAY_SECONDS: seconds.default(0),
   /** Bearer token for /metrics. Unset: /metrics answers loopback clients only. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Which peers may set X-Forwarded-For (the client IP for rate limits and logs): `true`, `false`,
+   * or a comma-separated list of addresses, CIDRs and the names loopback/linklocal/uniquelocal.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback,linklocal,uniquelocal'),
   /** Layer-1 rate limit: requests per minute per IP, in-process. */
   RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(600),
-  /** under-pressure: maximum event-loop delay (ms) before answering 503; 0 disables the check. */
+  /** under-pressure: maximum event-loop delay (ms) before answering 503; 0 turns the check off. */
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(1000),
   /** under-pressure: maximum heap used (bytes). */
   PRESSURE_MAX_HEAP_BYTES: z.coerce.number().int().positive().default(1_500_000_000),
@@ -105,6 +113,7 @@ export const envSchema = z.object({
     .optional(),
 });
 
+/** The parsed environment. */
 export type Env = z.infer<typeof envSchema>;
 
 /** The parsed, frozen configuration every module receives (never `process.env`). */
@@ -130,8 +139,11 @@ export interface Config {
   readonly runWorker: boolean;
   readonly migrateOnStart: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly shutdownDrainDelayMs: number;
   readonly metricsToken: string | null;
   readonly rateLimitPerIp: number;
+  /** Fastify `trustProxy`: true, false, or the trusted peers. */
+  readonly trustProxy: boolean | string;
   readonly pressure: {
     readonly maxEventLoopDelayMs: number;
     readonly maxHeapBytes: number;
@@ -224,6 +236,7 @@ function providerSeeds(e: Env): ProviderSeed[] {
   return seeds;
 }
 
+/** An invalid environment; the message names every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -267,8 +280,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     runWorker: e.CLOUDNOW_RUN_WORKER,
     migrateOnStart: e.CLOUDNOW_MIGRATE_ON_START,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN ?? null,
     rateLimitPerIp: e.RATE_LIMIT_PER_IP,
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY,
     pressure: {
       maxEventLoopDelayMs: e.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
       maxHeapBytes: e.PRESSURE_MAX_HEAP_BYTES,

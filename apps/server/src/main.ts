@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   const { secret, generated, path } = await resolveSecret(config);
   const app = await buildApp(config, { secret, workers: command === 'worker' ? true : config.runWorker });
   if (generated) app.log.info({ path }, 'generated a new CLOUDNOW_SECRET and stored it in the data directory');
-  installSignalHandlers(app, config.shutdownTimeoutMs);
+  installSignalHandlers(app, config.shutdownTimeoutMs, { drainDelayMs: config.shutdownDrainDelayMs });
   const port = command === 'worker' ? 0 : config.port;
   const address = await app.listen({ port, host: config.host });
   app.log.info({ address, role: command, database: config.database.kind }, 'CloudNow is listening');

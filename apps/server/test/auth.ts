@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ROLE_PERMISSIONS, type Actor, type Permission, type Role } from '@cloudnow/shared';
 import type { TestApp } from './harness.ts';
 import { createOrg } from './factories.ts';
@@ -6,9 +6,9 @@ import { setupBypass } from '../src/modules/auth/auth.instance.ts';
 import { invalidateMemberships } from '../src/modules/orgs/memberships.ts';
 import { API_KEY_DISPLAY_CHARS, hashApiKey } from '../src/modules/access/api-keys.verify.ts';
 import { json } from '../src/db/schema.ts';
+import { statementTotals } from '../src/db/query-counter.ts';
 import '../src/modules/orgs/orgs.tables.ts';
 import '../src/modules/access/access.tables.ts';
-import { randomBytes } from 'node:crypto';
 
 /** A signed-in test user. `headers` carry the session cookie(s) for `app.inject`. */
 export interface Login {
@@ -27,8 +27,8 @@ export function cookieHeader(setCookie: string | string[] | undefined): string {
 
 /**
  * Creates a user (through Better Auth, so the password and account rows are real), an org (a fresh
- * one unless `org` is given), a membership with `role` (default operator), and signs in for a real
- * session. Bypasses the sign-up policy the way the setup wizard does.
+ * one unless `org` is given) and a membership with `role` (default operator); the session is the
+ * real one Better Auth creates at sign-up. Bypasses the sign-up policy the way the setup wizard does.
  */
 export async function loginAs(t: TestApp, opts: { role?: Role; org?: { id: string }; email?: string } = {}): Promise<Login> {
   const role = opts.role ?? 'operator';
@@ -36,15 +36,12 @@ export async function loginAs(t: TestApp, opts: { role?: Role; org?: { id: strin
   const password = 'correct-horse-battery';
   const name = email.split('@')[0]!;
   const org = opts.org ?? (await createOrg(t.db));
-  const created = await setupBypass.run(true, () => t.app.auth.api.signUpEmail({ body: { email, password, name } }));
-  const userId = created.user.id;
+  const created = await setupBypass.run(true, () => t.app.auth.api.signUpEmail({ body: { email, password, name }, returnHeaders: true }));
+  const userId = created.response.user.id;
   await t.db.insertInto('org_members').values({ id: randomUUID(), org_id: org.id, user_id: userId, role }).execute();
   await invalidateMemberships(t.app.cache, userId);
-  const res = await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password } });
-  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
-  const headers = { cookie: cookieHeader(res.headers['set-cookie']) };
-  const sessionId = (res.json() as { token?: string }).token;
-  const actor: Actor = { userId, orgId: org.id, role, permissions: ROLE_PERMISSIONS[role], via: 'session', ...(sessionId ? {} : {}) };
+  const headers = { cookie: cookieHeader(created.headers.getSetCookie()) };
+  const actor: Actor = { userId, orgId: org.id, role, permissions: ROLE_PERMISSIONS[role], via: 'session' };
   return { actor, headers, user: { id: userId, email, name }, org: { id: org.id }, password };
 }
 
@@ -94,4 +91,28 @@ export async function markSetupComplete(t: TestApp, opts: { defaultOrg?: { id: s
 /** Sets portal settings directly (tests of enforcement; the admin route is tested on its own). */
 export async function setSettings(t: TestApp, patch: Parameters<TestApp['app']['settings']['write']>[0]): Promise<void> {
   await t.app.settings.write(patch, null);
+}
+
+/**
+ * Waits (≤ 5 s) until under-pressure stops reporting an unsampled event loop: right after a heavy
+ * boot on a loaded machine its first reading is "Infinity" and every route answers 503.
+ */
+export async function untilCalm(t: TestApp): Promise<void> {
+  for (let i = 0; i < 250 && t.app.isUnderPressure(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * Statements the whole process sent while `fn` ran (process-wide counters, so run nothing else
+ * concurrently). Used instead of `countQueries` around `app.inject`: Fastify's inject does not
+ * carry the AsyncLocalStorage scope into the request (even on a bare Fastify instance), so a
+ * scoped count of an injected request reads 0 whatever the route does.
+ */
+export async function countProcessStatements<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; data: number; overhead: number; total: number }> {
+  const before = { ...statementTotals };
+  const result = await fn();
+  const data = statementTotals.data - before.data;
+  const overhead = statementTotals.overhead - before.overhead;
+  return { result, data, overhead, total: data + overhead };
 }

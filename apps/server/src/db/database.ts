@@ -31,6 +31,7 @@ export interface Database {
   readonly statementsAfterClose: number;
 }
 
+/** A statement attempted after `close()`. */
 export class DatabaseClosedError extends Error {
   override name = 'DatabaseClosedError';
   constructor() {
@@ -59,6 +60,13 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // Nor may a checked-out one: pg emits 'error' on a client whose socket dies mid-query, and
+    // while it is checked out the pool's idle listener is detached — without this listener that
+    // 'error' is uncaught and kills the process. The query itself still rejects, and the pool
+    // drops the dead client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = new Kysely<DB>({ dialect: countingDialect(new PostgresDialect({ pool }), guard) });
     return {
       kind: 'postgres',
@@ -143,6 +151,27 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const CONNECTION_ERROR_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * Whether `err` means the database cannot be reached right now (connection refused or lost, pool
+ * timeout, server shutting down, the handle closed) rather than a bad statement. The error handler
+ * answers these 503 DATABASE_UNAVAILABLE instead of 500.
+ */
+export function isDatabaseUnavailableError(err: unknown): boolean {
+  if (err instanceof DatabaseClosedError) return true;
+  if (!err || typeof err !== 'object') return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (CONNECTION_ERROR_CODES.has(code)) return true;
+    // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown, cannot connect now), 53300.
+    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '53300') return true;
+  }
+  return typeof message === 'string' && CONNECTION_ERROR_MESSAGES.test(message);
 }
 
 /** Whether the pgvector extension is installed in this database. */

@@ -71,12 +71,23 @@ export class ValkeyConnection {
     // After our handlers are gone an error during quit must not become an unhandled 'error'.
     const swallow = (): void => {};
     client.on('error', swallow);
+    // Resolve only once the socket is really closed, so a caller that reconnects (or exits) never
+    // overlaps an old connection still in 'ready'.
+    let onEnd = (): void => {};
+    const ended = new Promise<void>((resolve) => {
+      onEnd = resolve;
+      if (client.status === 'end') resolve();
+      else client.once('end', onEnd);
+    });
+    const timeout = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
     try {
-      await Promise.race([client.quit(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await Promise.race([client.quit(), timeout(5000)]);
     } catch {
-      client.disconnect();
+      // quit failed (connection already broken): disconnect below
     } finally {
       client.disconnect();
+      await Promise.race([ended, timeout(2000)]);
+      client.off('end', onEnd);
       client.off('error', swallow);
     }
   }

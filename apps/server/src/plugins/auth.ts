@@ -142,7 +142,8 @@ export default fp(
     }
 
     app.addHook('onRequest', async (req, reply) => {
-      if (req.url.startsWith('/api/auth/')) return;
+      // Better Auth's own routes resolve their session themselves.
+      if (req.routeOptions.url === '/api/auth/*') return;
       const config = req.routeOptions.config ?? {};
       const isPublic = config.public === true || req.is404;
       let result: Actor | ActorFailure | null;

@@ -50,6 +50,7 @@ interface Box {
   v: unknown;
 }
 
+/** What `createCache` needs: Valkey (or null for in-process), the key prefix, the bus, a logger. */
 export interface CacheOptions {
   valkey: Valkey | null;
   prefix: string;
@@ -58,16 +59,26 @@ export interface CacheOptions {
   maxEntries?: number;
 }
 
+/** Creates the cache (the plugin decorates `app.cache` with one; tests build their own). */
 export function createCache(opts: CacheOptions): Cache {
   const { valkey, prefix, bus, log } = opts;
   const stats = { hits: 0, misses: 0, errors: 0 };
   const local = new LRUCache<string, Box>({ max: opts.maxEntries ?? MAX_L1_ENTRIES, ttlAutopurge: false });
-  const inflight = new Map<string, Promise<unknown>>();
+  // Loads in flight, by full key. An invalidation while a load runs marks it stale: its value
+  // (read before the change) is returned to its callers but never stored, and later callers
+  // start a fresh load. Bounded by the number of keys being loaded at once.
+  const inflight = new Map<string, { promise: Promise<unknown>; stale: boolean }>();
   const fullKey = (ns: string, key: string): string => `${ns}:${key}`;
   const ttlOf = (ns: string, ttl?: number): number => ttl ?? namespaceTtls[ns] ?? namespaceTtls.default!;
 
   const dropLocal = (ns: string, keyPrefix: string, exact: boolean): void => {
     const full = fullKey(ns, keyPrefix);
+    for (const [k, load] of inflight) {
+      if (exact ? k === full : k.startsWith(full)) {
+        load.stale = true;
+        inflight.delete(k);
+      }
+    }
     if (exact) {
       local.delete(full);
       return;
@@ -97,7 +108,8 @@ export function createCache(opts: CacheOptions): Cache {
   async function writeRemote(full: string, value: unknown, ttl: number): Promise<void> {
     if (!valkey) return;
     try {
-      await valkey.set(prefix + 'cache:' + full, JSON.stringify(value ?? null), 'EX', Math.max(1, ttl));
+      // EX takes whole seconds: a fractional TTL is rounded up (Valkey rejects it otherwise).
+      await valkey.set(prefix + 'cache:' + full, JSON.stringify(value ?? null), 'EX', Math.max(1, Math.ceil(ttl)));
     } catch (err) {
       failOpen(err, 'set');
     }
@@ -138,25 +150,27 @@ export function createCache(opts: CacheOptions): Cache {
       const pending = inflight.get(full);
       if (pending) {
         stats.hits++;
-        return pending as Promise<T>;
+        return pending.promise as Promise<T>;
       }
+      const load: { promise: Promise<unknown>; stale: boolean } = { promise: Promise.resolve(), stale: false };
       const work = (async () => {
         const remote = await readRemote(full);
-        if (remote) {
+        if (remote && !load.stale) {
           stats.hits++;
           setLocal(full, remote.v, ttlOf(ns, ttlSeconds));
           return remote.v as T;
         }
         stats.misses++;
         const value = await loader();
-        await set(ns, key, value, ttlSeconds);
+        if (!load.stale) await set(ns, key, value, ttlSeconds);
         return value;
       })();
-      inflight.set(full, work);
+      load.promise = work;
+      inflight.set(full, load);
       try {
         return await work;
       } finally {
-        inflight.delete(full);
+        if (inflight.get(full) === load) inflight.delete(full);
       }
     },
     get,

@@ -23,6 +23,7 @@ export interface DatabaseManager {
   readonly vectorAvailable: boolean;
   /** Throws EXTENSION_MISSING (503) unless pgvector is installed. */
   requireVector(): void;
+  /** Resolves once connected and migrated and every onReady callback has finished. */
   whenReady(): Promise<void>;
   /** Runs `fn` once the database is ready (at once if it already is). */
   onReady(fn: () => Promise<void> | void): void;
@@ -32,6 +33,7 @@ export interface DatabaseManager {
   close(): Promise<void>;
 }
 
+/** Settings of `createDatabaseManager`. */
 export interface DatabaseManagerOptions {
   settings: DatabaseSettings;
   migrate: boolean;
@@ -41,6 +43,7 @@ export interface DatabaseManagerOptions {
   maxDelayMs?: number;
 }
 
+/** Starts connecting in the background at once and returns the manager. */
 export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseManager {
   const { log } = opts;
   let handle: Database | null = null;
@@ -51,6 +54,7 @@ export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseMan
   let resolveReady!: () => void;
   const readyPromise = new Promise<void>((r) => (resolveReady = r));
   const callbacks: Array<() => Promise<void> | void> = [];
+  const late = new Set<Promise<void>>();
   let retryTimer: NodeJS.Timeout | null = null;
   let wake: (() => void) | null = null;
   const kind = opts.settings.kind === 'postgres' ? 'postgres' : 'pglite';
@@ -67,6 +71,7 @@ export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseMan
     for (let attempt = 1; !closed; attempt++) {
       try {
         handle ??= await openDatabase(opts.settings);
+        if (closed) break; // close() ran while the handle was being opened: close it below
         await handle.ping(5000);
         if (opts.migrate) {
           const applied = await migrateToLatest(handle.db);
@@ -87,6 +92,7 @@ export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseMan
         delay = Math.min(delay * 2, max);
       }
     }
+    await handle?.close();
   }
 
   async function runCallback(fn: () => Promise<void> | void): Promise<void> {
@@ -120,10 +126,20 @@ export function createDatabaseManager(opts: DatabaseManagerOptions): DatabaseMan
     get lastError() {
       return lastError;
     },
-    whenReady: () => readyPromise,
+    // Ready includes the onReady callbacks: one registered after the connection came up (the
+    // embedded database is often up before the jobs plugin registers) is still awaited here.
+    async whenReady() {
+      await readyPromise;
+      while (late.size > 0) await Promise.all([...late]);
+    },
     onReady(fn) {
-      if (ready) void runCallback(fn);
-      else callbacks.push(fn);
+      if (!ready) {
+        callbacks.push(fn);
+        return;
+      }
+      const p = runCallback(fn);
+      late.add(p);
+      void p.finally(() => late.delete(p));
     },
     async ping(timeoutMs) {
       if (!handle) throw new DatabaseUnavailable();

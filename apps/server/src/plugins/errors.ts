@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { RouteNotFound } from '../errors.ts';
+import { isDatabaseUnavailableError } from '../db/database.ts';
+import { DatabaseUnavailable, RouteNotFound } from '../errors.ts';
 
 /** Formats zod issues as `"field.path: message"` joined by "; " (the field is always named). */
 export function formatIssues(
@@ -33,6 +34,11 @@ export default fp(
       if (isResponseSerializationError(err)) {
         req.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
         return reply.code(500).send({ code: 'INTERNAL', message: 'Internal error' });
+      }
+      if (!err.statusCode && isDatabaseUnavailableError(err)) {
+        req.log.warn({ err: err.message }, 'request failed: database unavailable');
+        const unavailable = new DatabaseUnavailable();
+        return reply.code(503).header('retry-after', '5').send({ code: unavailable.code, message: unavailable.message });
       }
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
       if (status >= 500) {

@@ -11,7 +11,9 @@ import { ListenerCapReached } from '../errors.ts';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface EventMap {}
 
+/** Names of the events in `EventMap`. */
 export type EventName = keyof EventMap & string;
+/** A subscriber of event `K`. */
 export type Handler<K extends EventName> = (payload: EventMap[K]) => void;
 
 /**
@@ -29,6 +31,7 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** Settings of `createEventBus`. */
 export interface EventBusOptions {
   log: FastifyBaseLogger;
   cap?: number;
@@ -36,6 +39,7 @@ export interface EventBusOptions {
   valkey?: { pub: ValkeyConnection; sub: ValkeyConnection; prefix: string } | null;
 }
 
+/** Creates an event bus, in process or over Valkey pub/sub. */
 export function createEventBus(opts: EventBusOptions): EventBus {
   const cap = opts.cap ?? 1000;
   const warnAt = Math.floor(cap * 0.8);

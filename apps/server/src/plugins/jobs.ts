@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
+import { DatabaseUnavailable } from '../errors.ts';
 
 /**
  * The typed job map: queue name → payload. Modules augment it
@@ -12,7 +13,9 @@ import type { DB } from '../db/schema.ts';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface JobMap {}
 
+/** Names of the queues in `JobMap`. */
 export type JobName = keyof JobMap & string;
+/** A worker for queue `K`: called once per job. */
 export type JobHandler<K extends JobName> = (job: Job<JobMap[K]>) => Promise<unknown>;
 
 /**
@@ -24,8 +27,8 @@ export type JobHandler<K extends JobName> = (job: Job<JobMap[K]>) => Promise<unk
 export interface Jobs {
   define<K extends JobName>(name: K, options?: Omit<Queue, 'name'>): Promise<void>;
   send<K extends JobName>(name: K, data: JobMap[K], options?: SendOptions & { tx?: Transaction<DB> }): Promise<string | null>;
-  /** Enqueues many jobs of one queue in one statement. */
-  sendMany<K extends JobName>(name: K, jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>): Promise<void>;
+  /** Enqueues many jobs of one queue in one statement (inside `tx` when given, like `send`). */
+  sendMany<K extends JobName>(name: K, jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>, options?: { tx?: Transaction<DB> }): Promise<void>;
   work<K extends JobName>(name: K, options: WorkOptions, handler: JobHandler<K>): Promise<void>;
   schedule<K extends JobName>(name: K, cron: string, data: JobMap[K], options?: { tz?: string; key?: string }): Promise<void>;
   unschedule(name: JobName, key?: string): Promise<void>;
@@ -37,14 +40,21 @@ export interface Jobs {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/** Settings of `createJobs`. */
 export interface JobsOptions {
   /** Called at start: the database is open by then. */
   database: () => Database;
   log: FastifyBaseLogger;
   workersEnabled: boolean;
   schema?: string;
+  /**
+   * How long `send` waits for pg-boss to start (the database may still be connecting) before it
+   * fails with DATABASE_UNAVAILABLE (503) instead of hanging the request. Default 10 s.
+   */
+  startWaitMs?: number;
 }
 
+/** Creates the jobs facade; pg-boss is created and started by `start()`. */
 export function createJobs(opts: JobsOptions): Jobs {
   const { log } = opts;
   let boss: PgBoss | null = null;
@@ -96,6 +106,13 @@ export function createJobs(opts: JobsOptions): Jobs {
     },
     async send(name, data, options) {
       const { tx, ...rest } = options ?? {};
+      if (!started) {
+        const waited = await Promise.race([
+          startedPromise.then(() => 'started' as const),
+          new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), opts.startWaitMs ?? 10_000).unref()),
+        ]);
+        if (waited === 'timeout') throw new DatabaseUnavailable();
+      }
       const b = await running();
       return b.send(name, data as object, tx ? { ...rest, db: fromKysely(tx) } : rest);
     },

@@ -20,6 +20,7 @@ export interface Lifecycle {
   beginDrain(): void;
 }
 
+/** Creates the lifecycle state (one per app). */
 export function createLifecycle(): Lifecycle {
   let draining = false;
   const streams = new Set<TrackedStream>();
@@ -55,12 +56,22 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates `app.lifecycle`; `preClose` starts the drain so streams end before sockets do. */
+/**
+ * Decorates `app.lifecycle`; `preClose` starts the drain so streams end before sockets do, and
+ * responses sent while draining carry `Connection: close`.
+ */
 export default fp(
   async (app) => {
     const lifecycle = createLifecycle();
     app.decorate('lifecycle', lifecycle);
     app.addHook('preClose', async () => lifecycle.beginDrain());
+    // While draining every response closes its connection: a keep-alive socket that goes idle
+    // after the drain began would otherwise hold `server.close()` open until its keep-alive
+    // timeout, and the shutdown would run into its deadline.
+    app.addHook('onSend', async (_req, reply, payload) => {
+      if (lifecycle.draining) reply.header('connection', 'close');
+      return payload;
+    });
   },
   { name: 'lifecycle' },
 );

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { timingSafeEqual } from 'node:crypto';
 import { statementTotals } from '../db/query-counter.ts';
@@ -23,12 +24,23 @@ declare module 'fastify' {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/**
+ * A client on this machine talking to us directly: the socket peer is loopback and no proxy
+ * forwarded the request. `req.ip` is not used: with a trusted proxy it comes from
+ * X-Forwarded-For, which a remote client can set to 127.0.0.1.
+ */
+function isLoopbackClient(req: FastifyRequest): boolean {
+  const peer = req.raw.socket?.remoteAddress ?? '';
+  return LOOPBACK.has(peer) && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
+}
+
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
+/** Decorates `app.metrics` and serves `/metrics`. */
 export default fp(
   async (app, opts: { token: string | null }) => {
     const registry = new Registry();
@@ -109,7 +121,7 @@ export default fp(
     metrics.gauge('cloudnow_db_ready', '1 when the database is connected and migrated', () => (app.database.ready ? 1 : 0));
 
     app.get('/metrics', { config: { public: true, rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
-      const allowed = opts.token ? tokenMatches(req.headers.authorization, opts.token) : LOOPBACK.has(req.ip);
+      const allowed = opts.token ? tokenMatches(req.headers.authorization, opts.token) : isLoopbackClient(req);
       if (!allowed)
         return reply.code(opts.token ? 401 : 403).send({
           code: opts.token ? 'UNAUTHORIZED' : 'FORBIDDEN',

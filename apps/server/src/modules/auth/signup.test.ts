@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.ts';
 import { createOrg } from '../../../test/factories.ts';
-import { cookieHeader, markSetupComplete, setSettings } from '../../../test/auth.ts';
+import { cookieHeader, markSetupComplete, setSettings, untilCalm } from '../../../test/auth.ts';
 
 let t: TestApp;
 let defaultOrg: { id: string };
@@ -10,6 +10,7 @@ const userCount = async (email: string) => (await t.db.selectFrom('users').selec
 
 beforeAll(async () => {
   t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
+  await untilCalm(t);
   defaultOrg = await createOrg(t.db);
   await markSetupComplete(t, { defaultOrg });
 });

@@ -34,10 +34,12 @@ export async function setupRoutes(app: FastifyInstance, opts: { config: Config }
   const token = new SetupToken();
   app.decorate('setupToken', token);
   const deps: setup.SetupDeps = { db: () => app.db, cache: app.cache, settings: app.settings, auth: app.auth, token };
+  // Issued at once (so it exists as soon as the routes do), dropped if setup turns out complete;
+  // printed only while it is needed.
+  const issued = token.issue();
   app.database.onReady(async () => {
-    if (await app.settings.get('setup.completed')) return;
-    const t = token.issue();
-    app.log.warn(`Setup is not complete. Open ${opts.config.publicUrl}/setup and use the setup token: ${t}`);
+    if (await app.settings.get('setup.completed')) return token.invalidate();
+    app.log.warn(`Setup is not complete. Open ${opts.config.publicUrl}/setup and use the setup token: ${issued}`);
   });
   const requireToken = async (req: FastifyRequest): Promise<void> => {
     if (!token.active) throw new Gone('Setup is complete; the setup token is no longer valid');

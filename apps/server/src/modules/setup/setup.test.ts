@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.ts';
-import { cookieHeader } from '../../../test/auth.ts';
+import { cookieHeader, untilCalm } from '../../../test/auth.ts';
 
 let t: TestApp;
 let token: string;
 const bearer = (): Record<string, string> => ({ authorization: `Bearer ${token}` });
 beforeAll(async () => {
   t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
+  await untilCalm(t);
   token = t.app.setupToken.peek()!;
 });
 afterAll(async () => {
