@@ -4,19 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backend, buildTestApp, createTestDatabase, type TestApp, type TestDatabase } from '../../../test/harness.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { buildTestApp, createTestDatabase, type TestApp, type TestDatabase } from '../../../test/harness.ts';
 import { actorInNewOrg } from './test-support.ts';
 
 const FIXTURE = fileURLToPath(new URL('./crash-worker.fixture.ts', import.meta.url));
-const onPg = backend() === 'postgres';
 const children: ChildProcess[] = [];
 let tdb: TestDatabase | undefined;
 let t: TestApp | undefined;
 let dir: string | undefined;
+let socket: PGLiteSocketServer | undefined;
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await t?.close();
+  await socket?.stop();
   await tdb?.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -30,18 +33,27 @@ function startWorker(url: string, effects: string): Promise<ChildProcess> {
   });
 }
 
-if (!onPg) {
-  // Two processes cannot share one PGlite data dir, and this branch's foundation has no
-  // pglite-socket server, so the two-worker crash test needs a shared PostgreSQL.
-  console.log('crash-recovery: runs on PostgreSQL only (two processes cannot share an embedded PGlite; no pglite-socket in this build)');
+/**
+ * The database both worker processes share: the PostgreSQL test database, or — embedded — the
+ * PGlite test database served over the wire protocol by pglite-socket (two processes cannot open
+ * one PGlite data dir).
+ */
+async function sharedDatabase(): Promise<TestDatabase> {
+  const own = await createTestDatabase();
+  if (own.url) return own;
+  const pglite = (own.settings as { pglite: PGlite }).pglite;
+  socket = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 50 });
+  await socket.start();
+  const url = `postgres://postgres@${socket.getServerConn()}/postgres`;
+  return { settings: { kind: 'postgres', url, poolMin: 0, poolMax: 5, idleSeconds: 5 }, url, drop: own.drop };
 }
 
-describe.runIf(onPg)('crash recovery with two worker processes', () => {
+describe('crash recovery with two worker processes', () => {
   it(
     'kill -9 of one worker mid-step: the other finishes the run, every completed step executed exactly once',
     { timeout: 90_000 },
     async () => {
-      tdb = await createTestDatabase();
+      tdb = await sharedDatabase();
       t = await buildTestApp({ database: tdb, workers: false });
       await t.app.workflows.ready;
       dir = await mkdtemp(join(tmpdir(), 'wf-crash-'));
@@ -85,8 +97,4 @@ describe.runIf(onPg)('crash recovery with two worker processes', () => {
       expect(final.steps.filter((s) => s.node_id !== 's3').every((s) => s.attempts === 1)).toBe(true);
     },
   );
-});
-
-describe.skipIf(onPg)('crash recovery (embedded)', () => {
-  it.skip('runs on PostgreSQL only: two processes cannot share an embedded PGlite data dir and there is no pglite-socket server', () => {});
 });

@@ -39,11 +39,3 @@ declare module '../../plugins/events.ts' {
     'workflow.failed': RunStatusEvent;
   }
 }
-
-declare module '../../plugins/jobs.ts' {
-  interface JobMap {
-    'workflows.node': NodeJob;
-    'workflows.approval-timeout': NodeJob;
-    'workflows.scheduled': { orgId: string; definitionId: string };
-  }
-}

@@ -9,6 +9,7 @@ import { createSchedulesService, type SchedulesService } from './schedules.servi
 import type { ModelResolver, ToolRequest, ToolRunner } from './node-handlers.ts';
 import workflowsRoutes from './workflows.routes.ts';
 import './workflows.events.ts';
+import './workflows.jobs.ts';
 
 /** What can be swapped at runtime: the tool gate and model registry ports, executor tunables, budgets. */
 export interface WorkflowsConfig {
