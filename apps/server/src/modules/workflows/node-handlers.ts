@@ -16,8 +16,11 @@ export interface ToolRequest {
 
 /** The port to the tool gate (`gate.run(actor, { tool, args, via: 'workflow', … })`). Throws on failure. */
 export type ToolRunner = (actor: Actor, req: ToolRequest) => Promise<unknown>;
-/** Resolves a model id (`provider:model`) to an AI SDK model (the provider registry in production). */
-export type ModelResolver = (modelId: string) => LanguageModel;
+/**
+ * Resolves a model id (`provider:model`) to an AI SDK model — the provider registry in production
+ * (whose lookup is async, hence the optional promise).
+ */
+export type ModelResolver = (modelId: string) => LanguageModel | Promise<LanguageModel>;
 
 /** What a node handler gets. `iteration` runs one loop iteration / parallel branch exactly once. */
 export interface NodeContext {
@@ -116,7 +119,7 @@ async function aiStep(ctx: NodeContext, c: NodeConfig<'ai-step'>): Promise<NodeR
   const prompt = String(renderString(c.prompt, ctx.scope));
   const system = c.system ? String(renderString(c.system, ctx.scope)) : undefined;
   const r = await generateText({
-    model: ctx.model(c.model),
+    model: await ctx.model(c.model),
     prompt,
     ...(system ? { system } : {}),
     maxOutputTokens: c.maxOutputTokens,
