@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import { VERSION } from '../app.ts';
+import auditPlugin from './audit/audit.plugin.ts';
+import approvalsPlugin from './approvals/approvals.plugin.ts';
+import { createToolsModule } from './tools/tools.plugin.ts';
+import mcpServerPlugin from './mcp-server/mcp-server.plugin.ts';
+import { catalogue } from '../cloud/catalogue/index.ts';
+import { createCloudProviderFactory } from '../cloud/factory.ts';
+import type { CloudProviderFactory } from '../cloud/provider.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { meRoutes } from './auth/me.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
@@ -27,5 +35,13 @@ export async function registerModules(app: FastifyInstance, ctx: ModuleContext):
   await orgsRoutes(app);
   await invitationsRoutes(app, { publicUrl: ctx.config.publicUrl });
   await accessRoutes(app);
+  // Tool gate, approvals, audit, MCP server: the cloud catalogue, run on the configured tenancy
+  // adapter (built on first use: the sandbox needs the database, which is ready only later).
+  await app.register(auditPlugin);
+  await app.register(approvalsPlugin);
+  let clouds: CloudProviderFactory | null = null;
+  const cloud = (orgId: string) => (clouds ??= createCloudProviderFactory(ctx.config, app.db)).forOrg(orgId);
+  await app.register(createToolsModule({ tools: catalogue, cloud }));
+  await app.register(mcpServerPlugin, { version: VERSION });
   await app.register(workflowsModule);
 }

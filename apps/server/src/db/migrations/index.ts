@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as m20261203000000 from './20261203000000_foundation.ts';
 import * as m20261203100000 from './20261203100000_identity.ts';
 import * as m20261203200000 from './20261203200000_cloud.ts';
+import * as m20261203300000 from './20261203300000_tools.ts';
 import * as m20261203400000 from './20261203400000_chat.ts';
 import * as m20261203410000 from './20261203410000_ai_providers.ts';
 import * as m20261203420000 from './20261203420000_vector_indexes.ts';
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '20261203000000_foundation': m20261203000000,
   '20261203100000_identity': m20261203100000,
   '20261203200000_cloud': m20261203200000,
+  '20261203300000_tools': m20261203300000,
   '20261203400000_chat': m20261203400000,
   '20261203410000_ai_providers': m20261203410000,
   '20261203420000_vector_indexes': m20261203420000,

@@ -1,31 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Actor } from '@cloudnow/shared';
 import { buildTestApp, type TestApp } from '../../../test/harness.ts';
 import { loginAs } from '../../../test/auth.ts';
-import { createSandboxProvider } from '../../cloud/sandbox/index.ts';
 import { findTool } from '../../cloud/catalogue/index.ts';
 import { TEMPLATES } from './templates.ts';
 import { waitForRun } from './executor-harness.ts';
-import type { ToolRequest } from './node-handlers.ts';
 
 let t: TestApp;
-const calls: ToolRequest[] = [];
 
 beforeAll(async () => {
   t = await buildTestApp();
   await t.app.workflows.ready;
-  const sandbox = createSandboxProvider(t.db);
-  // Stand-in for the tool gate (branch `gate`, not in main yet): the real catalogue tool, its input
-  // schema and the sandbox tenancy — without the gate's policy, approvals and audit.
-  t.app.workflows.configure({
-    runTool: async (actor, req) => {
-      calls.push(req);
-      const def = findTool(req.tool);
-      if (!def) throw new Error(`unknown tool ${req.tool}`);
-      const args = def.input.parse(req.args);
-      return def.execute({ actor, cloud: sandbox.forOrg(actor.orgId), signal: req.signal }, args);
-    },
-  });
 });
 afterAll(async () => t.close());
 
@@ -45,6 +30,16 @@ describe('workflow templates', () => {
   it.each(TEMPLATES.map((tpl) => [tpl.id]))('%s instantiates over HTTP and runs to completion on the sandbox', async (id) => {
     const login = await loginAs(t);
     const actor: Actor = login.actor;
+    // The real tool gate runs every step on the sandbox; an admin of the org approves what it asks for.
+    const approver = (await loginAs(t, { role: 'admin', org: { id: actor.orgId } })).actor;
+    const approved: string[] = [];
+    const off = t.app.events.subscribe('approval.requested', (e) => {
+      if (e.orgId !== actor.orgId) return;
+      approved.push(e.tool);
+      void t.app.approvals.decide(approver, e.approvalId, 'approved');
+    });
+    onTestFinished(off);
+    const gateBefore = t.app.tools.gate.stats().workflow;
     const created = await t.app.inject({ method: 'POST', url: `/api/v1/workflows/templates/${id}`, headers: login.headers });
     expect(created.statusCode).toBe(201);
     const run = await t.app.inject({
@@ -62,6 +57,11 @@ describe('workflow templates', () => {
     }
     expect({ status: r.status, error: r.error }).toEqual({ status: 'completed', error: null });
     expect(r.output).toBeTruthy();
+    if (id === 'provision-web-server') expect(approved).toContain('launch_instance');
+    const toolSteps = r.steps.filter(
+      (s) => s.status === 'completed' && ['tool', 'loop', 'parallel'].includes(s.node_type) && s.iteration === 0,
+    ).length;
+    expect(t.app.tools.gate.stats().workflow - gateBefore).toBeGreaterThanOrEqual(toolSteps);
     expect(r.steps.filter((s) => s.iteration === 0).every((s) => s.status === 'completed' || s.status === 'skipped')).toBe(true);
   });
 

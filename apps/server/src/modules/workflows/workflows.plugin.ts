@@ -1,12 +1,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import type { Actor } from '@cloudnow/shared';
 import { createDefinitionsService, type DefinitionsService } from './definitions.service.ts';
 import { createExecutor, DEFAULT_EXECUTOR_SETTINGS, type Executor, type ExecutorSettings } from './executor.ts';
 import { createRunsService, DEFAULT_BUDGETS, type RunBudgets, type RunsService } from './runs.service.ts';
 import { StatusCache } from './status-cache.ts';
 import { createSchedulesService, type SchedulesService } from './schedules.service.ts';
-import type { ModelResolver, ToolRequest, ToolRunner } from './node-handlers.ts';
+import type { ModelResolver, ToolRunner } from './node-handlers.ts';
 import workflowsRoutes from './workflows.routes.ts';
 import './workflows.events.ts';
 import './workflows.jobs.ts';
@@ -49,15 +48,25 @@ declare module 'fastify' {
   }
 }
 
-type GateLike = { run(actor: Actor, req: ToolRequest): Promise<unknown> };
 type ModelsLike = { languageModel(id: string): ReturnType<ModelResolver> };
 
 function defaults(app: FastifyInstance): WorkflowsConfig {
-  const ports = app as unknown as { gate?: GateLike; models?: ModelsLike };
+  const ports = app as unknown as { models?: ModelsLike };
   return {
+    // Every tool call goes through the tool gate (policy → approval → execute → audit). A call that
+    // needs approval waits for the decision within the node's timeout; `threadId` scopes
+    // once-per-thread approvals to the run.
     runTool: async (actor, req) => {
-      if (!ports.gate) throw new Error('the tool gate is not available in this build');
-      return ports.gate.run(actor, req);
+      const r = await app.tools.runAwaitingApproval(actor, {
+        tool: req.tool,
+        args: req.args,
+        via: 'workflow',
+        threadId: `workflow:${req.runId}`,
+        signal: req.signal,
+      });
+      if (r.status === 'ok') return r.output;
+      if (r.status === 'pending_approval') throw new Error(`tool ${req.tool} is waiting for approval ${r.approval.id}`);
+      throw new Error(`${r.error.code}: ${r.error.message}`);
     },
     model: (id) => {
       if (!ports.models) throw new Error(`no model registry is available to resolve ${id}`);
@@ -149,5 +158,5 @@ export default fp(
     } satisfies Workflows);
     await app.register(workflowsRoutes);
   },
-  { name: 'workflows', dependencies: ['db', 'jobs', 'events', 'metrics', 'lifecycle'] },
+  { name: 'workflows', dependencies: ['db', 'jobs', 'events', 'metrics', 'lifecycle', 'tools'] },
 );
