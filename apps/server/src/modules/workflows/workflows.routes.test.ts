@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countQueries } from '../../db/query-counter.ts';
 import { buildRouteApp, type RouteTestApp } from './route-harness.ts';
 import { linearWorkflow } from './test-support.ts';
 import { waitForRun } from './executor-harness.ts';
@@ -28,9 +29,11 @@ describe('workflow routes', () => {
     const u = await t.app.inject({ method: 'PUT', url: `/api/v1/workflows/${d.id}`, headers: h, payload: { name: 'Renamed' } });
     expect(u.json()).toMatchObject({ name: 'Renamed', currentVersion: 1 });
     expect((await post(`/api/v1/workflows/${d.id}/publish`)).json().status).toBe('published');
-    // The one-query list is asserted with countQueries at the service level (definitions.service.test.ts).
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/workflows?limit=10&status=published&search=renamed', headers: h });
-    expect(list.json()).toMatchObject({ total: 1, items: [{ id: d.id, nodeCount: 3, edgeCount: 2 }] });
+    const counted = await countQueries(() =>
+      t.app.inject({ method: 'GET', url: '/api/v1/workflows?limit=10&status=published&search=renamed', headers: h }),
+    );
+    expect(counted.result.json()).toMatchObject({ total: 1, items: [{ id: d.id, nodeCount: 3, edgeCount: 2 }] });
+    expect(counted.statements.filter((q) => /workflow_definitions/.test(q))).toHaveLength(1);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/workflows?limit=501', headers: h })).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/workflows/${d.id}`, headers: h })).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/workflows/${d.id}`, headers: h })).statusCode).toBe(404);
