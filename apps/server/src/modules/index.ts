@@ -18,6 +18,11 @@ import { accessRoutes } from './access/access.routes.ts';
 import { setupRoutes } from './setup/setup.routes.ts';
 import type { AssertPublicUrlOptions } from '../lib/ssrf.ts';
 import { registerIdpModule } from './idp/idp.module.ts';
+import workflowsModule from './workflows/workflows.plugin.ts';
+import { registerAiProviders } from './ai-providers/ai-providers.module.ts';
+import { registerWebhooks } from './webhooks/webhooks.module.ts';
+import { registerMcp } from './mcp/mcp.module.ts';
+import { registerFindings } from './findings/findings.module.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
@@ -44,7 +49,13 @@ export async function registerModules(app: FastifyInstance, ctx: ModuleContext):
   await app.register(approvalsPlugin);
   let clouds: CloudProviderFactory | null = null;
   const cloud = (orgId: string) => (clouds ??= createCloudProviderFactory(ctx.config, app.db)).forOrg(orgId);
+  // Webhooks first: later modules emit through app.webhooks.
+  await registerWebhooks(app, ctx);
+  await registerAiProviders(app, ctx);
   await app.register(createToolsModule({ tools: catalogue, cloud }));
   await app.register(mcpServerPlugin, { version: VERSION });
   registerIdpModule(app, { secret: ctx.secret, ...(ctx.urlGuard ? { guard: ctx.urlGuard } : {}) });
+  await app.register(workflowsModule);
+  await registerMcp(app, ctx);
+  await registerFindings(app, { cloud: { kind: ctx.config.cloud.kind, forOrg: cloud } });
 }

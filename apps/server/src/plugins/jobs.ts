@@ -29,7 +29,11 @@ export interface Jobs {
   define<K extends JobName>(name: K, options?: Omit<Queue, 'name'>): Promise<void>;
   send<K extends JobName>(name: K, data: JobMap[K], options?: SendOptions & { tx?: Transaction<DB> }): Promise<string | null>;
   /** Enqueues many jobs of one queue in one statement (inside `tx` when given, like `send`). */
-  sendMany<K extends JobName>(name: K, jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>, options?: { tx?: Transaction<DB> }): Promise<void>;
+  sendMany<K extends JobName>(
+    name: K,
+    jobs: ReadonlyArray<{ data: JobMap[K] } & Omit<JobInsert, 'data'>>,
+    options?: { tx?: Transaction<DB> },
+  ): Promise<void>;
   work<K extends JobName>(name: K, options: WorkOptions, handler: JobHandler<K>): Promise<void>;
   schedule<K extends JobName>(name: K, cron: string, data: JobMap[K], options?: { tz?: string; key?: string }): Promise<void>;
   unschedule(name: JobName, key?: string): Promise<void>;
@@ -91,7 +95,8 @@ export function createJobs(opts: JobsOptions): Jobs {
   // waits for the transaction's lock forever): only queues this process defined — and so cached —
   // may be sent to in a transaction.
   const assertDefinedFor = (name: string, tx: unknown): void => {
-    if (tx && !defined.has(name)) throw new Error(`jobs: queue ${name} must be defined (jobs.define) before sending to it in a transaction`);
+    if (tx && !defined.has(name))
+      throw new Error(`jobs: queue ${name} must be defined (jobs.define) before sending to it in a transaction`);
   };
 
   return {
@@ -191,7 +196,9 @@ async function grantAppRole(database: Database, schema: string): Promise<void> {
   await sql.raw(`grant select, insert, update, delete on all tables in schema ${schema} to ${role}`).execute(database.db);
   await sql.raw(`grant usage, select on all sequences in schema ${schema} to ${role}`).execute(database.db);
   await sql.raw(`grant execute on all functions in schema ${schema} to ${role}`).execute(database.db);
-  await sql.raw(`alter default privileges in schema ${schema} grant select, insert, update, delete on tables to ${role}`).execute(database.db);
+  await sql
+    .raw(`alter default privileges in schema ${schema} grant select, insert, update, delete on tables to ${role}`)
+    .execute(database.db);
 }
 
 declare module 'fastify' {

@@ -12,7 +12,12 @@ declare module 'fastify' {
 }
 
 /** Daily sweep per domain (staggered), UTC. */
-const SCHEDULES: Record<(typeof DOMAINS)[number], string> = { cost: '0 2 * * *', rightsizing: '15 2 * * *', security: '0 */6 * * *', availability: '30 2 * * *' };
+const SCHEDULES: Record<(typeof DOMAINS)[number], string> = {
+  cost: '0 2 * * *',
+  rightsizing: '15 2 * * *',
+  security: '0 */6 * * *',
+  availability: '30 2 * * *',
+};
 
 /** Wires CloudAdvisor: service, run and schedule queues with their workers, cron schedules, routes. */
 export async function registerFindings(app: FastifyInstance, deps: { cloud: CloudProviderFactory }): Promise<void> {
@@ -36,6 +41,8 @@ export async function registerFindings(app: FastifyInstance, deps: { cloud: Clou
 export async function startAdvisorWorkers(jobs: Jobs, service: FindingsService): Promise<void> {
   await jobs.define('advisor.run', { retryLimit: 1, expireInSeconds: 600 });
   await jobs.define('advisor.schedule', { retryLimit: 1 });
-  await jobs.work('advisor.run', { pollingIntervalSeconds: 1, localConcurrency: 2 }, async (job) => service.executeRun(job.data.orgId, job.data.runId, job.data.domain));
+  await jobs.work('advisor.run', { pollingIntervalSeconds: 1, localConcurrency: 2 }, async (job) =>
+    service.executeRun(job.data.orgId, job.data.runId, job.data.domain),
+  );
   await jobs.work('advisor.schedule', { pollingIntervalSeconds: 5 }, async (job) => service.scheduleDomain(job.data.domain));
 }

@@ -10,7 +10,12 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
     .max(200)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).max(values.length));
 const finding = z.object({
   id: z.string(),
@@ -56,7 +61,16 @@ export async function findingsRoutes(app: FastifyInstance, service: FindingsServ
       schema: {
         tags,
         params: z.object({ id: z.uuid() }),
-        response: { 200: run.extend({ summary: z.string().nullable(), stats: z.record(z.string(), z.unknown()), error: z.string().nullable(), createdAt: z.string(), finishedAt: z.string().nullable() }), 404: error },
+        response: {
+          200: run.extend({
+            summary: z.string().nullable(),
+            stats: z.record(z.string(), z.unknown()),
+            error: z.string().nullable(),
+            createdAt: z.string(),
+            finishedAt: z.string().nullable(),
+          }),
+          404: error,
+        },
       },
     },
     async (req) => service.run(req.actor!, req.params.id),
@@ -77,10 +91,22 @@ export async function findingsRoutes(app: FastifyInstance, service: FindingsServ
         response: { 200: z.object({ items: z.array(finding), total: z.number() }) },
       },
     },
-    async (req) => service.list(req.actor!, { domain: req.query.domain, severities: req.query.severity, statuses: req.query.status, limit: req.query.limit, offset: req.query.offset }),
+    async (req) =>
+      service.list(req.actor!, {
+        domain: req.query.domain,
+        severities: req.query.severity,
+        statuses: req.query.status,
+        limit: req.query.limit,
+        offset: req.query.offset,
+      }),
   );
-  r.get('/api/advisor/findings/:id', { config: { permission: 'findings:read' }, schema: { tags, params: z.object({ id: z.uuid() }), response: { 200: finding, 404: error } } }, async (req) =>
-    service.get(req.actor!, req.params.id),
+  r.get(
+    '/api/advisor/findings/:id',
+    {
+      config: { permission: 'findings:read' },
+      schema: { tags, params: z.object({ id: z.uuid() }), response: { 200: finding, 404: error } },
+    },
+    async (req) => service.get(req.actor!, req.params.id),
   );
   r.patch(
     '/api/advisor/findings/:id',
@@ -103,7 +129,15 @@ export async function findingsRoutes(app: FastifyInstance, service: FindingsServ
         tags,
         response: {
           200: z.object({
-            domains: z.array(z.object({ domain: z.enum(DOMAINS), open: z.number(), monthlySaving: z.number(), bySeverity: z.record(z.string(), z.number()), latestRun: z.record(z.string(), z.unknown()).nullable() })),
+            domains: z.array(
+              z.object({
+                domain: z.enum(DOMAINS),
+                open: z.number(),
+                monthlySaving: z.number(),
+                bySeverity: z.record(z.string(), z.number()),
+                latestRun: z.record(z.string(), z.unknown()).nullable(),
+              }),
+            ),
             totalMonthlySaving: z.number(),
             top: z.array(finding),
           }),

@@ -17,7 +17,8 @@ export async function registerWebhooks(app: FastifyInstance, ctx: ModuleContext)
     db: () => app.db,
     jobs: app.jobs,
     box: createSecretBox(ctx.secret),
-    allowHttpHosts: ctx.config.webhooks.allowHttpHosts,
+    allowHttpHosts: [...ctx.config.webhooks.allowHttpHosts, ...(ctx.urlGuard?.allowHttpHosts ?? [])],
+    ...(ctx.urlGuard?.resolve ? { resolve: ctx.urlGuard.resolve } : {}),
     retry: { limit: 4, delaySeconds: ctx.config.webhooks.retryDelaySeconds, delayMaxSeconds: ctx.config.webhooks.retryDelaySeconds * 60 },
   });
   app.decorate('webhooks', service);

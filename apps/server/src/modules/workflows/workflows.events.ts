@@ -1,0 +1,41 @@
+import type { RunStatus, StepStatus } from './workflows.tables.ts';
+
+/** A run status change on the bus (`workflow.status`, plus the lifecycle names for webhooks). */
+export interface RunStatusEvent {
+  orgId: string;
+  runId: string;
+  definitionId: string;
+  status: RunStatus;
+  at: string;
+  error?: string | null;
+  suspendedNode?: string | null;
+}
+
+/** A step change on the bus (`workflow.step`), for live streams. */
+export interface StepEvent {
+  orgId: string;
+  runId: string;
+  nodeId: string;
+  iteration: number;
+  status: StepStatus;
+  at: string;
+  error?: string | null;
+}
+
+/** Payload of a node job: which node of which run (the org keeps the worker in the tenant's RLS). */
+export interface NodeJob {
+  orgId: string;
+  runId: string;
+  nodeId: string;
+}
+
+declare module '../../plugins/events.ts' {
+  interface EventMap {
+    'workflow.status': RunStatusEvent;
+    'workflow.step': StepEvent;
+    'workflow.started': RunStatusEvent;
+    'workflow.suspended': RunStatusEvent;
+    'workflow.completed': RunStatusEvent;
+    'workflow.failed': RunStatusEvent;
+  }
+}
