@@ -34,9 +34,8 @@ async function build(env: Record<string, string> = {}, database?: TestDatabase):
         return { ok: true };
       });
       app.post('/api/chat', async () => ({ ok: true }));
-      app.post('/api/v1/tools/:name/execute', async () => ({ ok: true }));
+      app.post('/api/test/tools/:name/execute', async () => ({ ok: true }));
       app.get('/api/workflows/runs/:id/stream', async () => ({ ok: true }));
-      app.get('/api/models', { config: { public: true } }, async () => ({ models: [] }));
       app.get('/api/declared', { config: { rateCategory: 'streams' } }, async () => ({ ok: true }));
       app.get('/api/unlimited', { config: { rateLimit: false } }, async () => ({ ok: true }));
       app.post('/api/setup/thing', { config: { public: true } }, async () => ({ ok: true }));
@@ -55,7 +54,7 @@ describe('categoryFor', () => {
     ['/api/setup/complete', 'POST', false, 'setup'],
     ['/api/chat', 'POST', true, 'chat'],
     ['/api/chat/threads', 'GET', true, 'chat'],
-    ['/api/v1/tools/listInstances/execute', 'POST', true, 'chat'],
+    ['/api/test/tools/listInstances/execute', 'POST', true, 'chat'],
     ['/api/workflows/runs/1/stream', 'GET', true, 'streams'],
     ['/api/models', 'GET', false, 'public'],
     ['/api/auth/get-session', 'GET', false, 'api'],
@@ -111,7 +110,7 @@ describe('layer-2 limits', () => {
 
   it.each([
     ['chat', 'POST', '/api/chat', 3],
-    ['chat (tool execution)', 'POST', '/api/v1/tools/listInstances/execute', 3],
+    ['chat (tool execution)', 'POST', '/api/test/tools/listInstances/execute', 3],
     ['streams', 'GET', '/api/workflows/runs/r1/stream', 2],
     ['streams (declared on the route)', 'GET', '/api/declared', 2],
   ] as const)('enforces the %s limit', async (_name, method, url, max) => {
@@ -129,7 +128,7 @@ describe('layer-2 limits', () => {
     expect((await hit(t.app, 'GET', '/api/things', h)).statusCode).toBe(200);
   });
 
-  it('limits unauthenticated public reads per IP (stand-in /api/models and the real /api/auth/providers)', async () => {
+  it('limits unauthenticated public reads per IP (the real /api/models and /api/auth/providers)', async () => {
     for (const url of ['/api/models', '/api/auth/providers']) {
       const ip = { 'x-forwarded-for': url === '/api/models' ? '203.0.113.7' : '203.0.113.9' };
       for (let i = 0; i < 3; i++) expect((await hit(t.app, 'GET', url, ip)).statusCode).toBe(200);

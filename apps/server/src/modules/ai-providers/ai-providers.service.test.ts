@@ -11,13 +11,18 @@ import { parseConfig } from '../../config.ts';
 import { createProviderRegistry } from '../../agent/provider-registry.ts';
 import { createAiProvidersService } from './ai-providers.service.ts';
 
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 const admin: Actor = { userId: 'u-admin', orgId: 'o-1', role: 'admin', permissions: ['admin:all'], via: 'session' };
 let t: TestApp;
 let service: ReturnType<typeof createAiProvidersService>;
 const audit: unknown[] = [];
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  // The module seeds on boot (offline + OpenAI from this env); the test's service shares its database.
+  t = await buildTestApp({ env: { OPENAI_API_KEY: 'sk-test-000000000000000000000' } });
   service = createAiProvidersService({
     db: () => t.app.db,
     cache: t.app.cache,
@@ -29,9 +34,10 @@ afterAll(async () => t.close());
 
 describe('AI providers', () => {
   it('seeds the offline model and env providers on first boot only', async () => {
-    const config = parseConfig({ OPENAI_API_KEY: 'sk-test-000000000000000000000' });
-    expect(await service.seed(config)).toBe(2);
+    const config = parseConfig({ OPENAI_API_KEY: 'sk-test-000000000000000000000', ANTHROPIC_API_KEY: 'sk-ant-000000000000000' });
+    await until(async () => (await t.db.selectFrom('ai_providers').select('id').execute()).length === 2);
     expect(await service.seed(config)).toBe(0);
+    expect((await t.db.selectFrom('ai_providers').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['offline', 'openai']);
     const models = await service.enabledModels();
     const offline = models.find((m) => m.id === 'offline:offline');
     expect(offline).toMatchObject({ offline: true, label: 'Offline model (built-in)' });

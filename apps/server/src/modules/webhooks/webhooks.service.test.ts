@@ -7,7 +7,6 @@ import { countQueries } from '../../db/query-counter.ts';
 import { createSecretBox } from '../../lib/crypto.ts';
 import { buildTestApp, TEST_SECRET, type TestApp } from '../../../test/harness.ts';
 import { createOrg } from '../../../test/factories.ts';
-import { startWebhookWorkers } from './webhooks.module.ts';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.ts';
 import { SIGNATURE_HEADER, signWebhook, verifyWebhook } from './webhooks.signature.ts';
 
@@ -41,15 +40,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  t = await buildTestApp();
-  service = createWebhooksService({
-    db: () => t.app.db,
-    jobs: t.app.jobs,
-    box,
-    allowHttpHosts: ['127.0.0.1'],
-    retry: { limit: 4, delaySeconds: 1, delayMaxSeconds: 2 },
-  });
-  await startWebhookWorkers(t.app.jobs, service);
+  // The app's own webhook module delivers (its workers), allowed to reach the local receiver.
+  t = await buildTestApp({ env: { WEBHOOK_RETRY_DELAY_SECONDS: '1' }, urlGuard: { allowHttpHosts: ['127.0.0.1'] } });
+  service = t.app.webhooks;
 });
 afterAll(async () => {
   await t.close();
