@@ -110,6 +110,11 @@ describe('delivery', () => {
     failuresLeft = 4;
     const events = await Promise.all([1, 2, 3].map((n) => service.emit(actor.orgId, 'tool.executed', { n })));
     await until(() => events.every((e) => received.some((r) => r.headers['x-cloudnow-delivery'] === e.id)));
+    // The receiver answers before the attempt is logged: wait for the log too.
+    await until(
+      async () =>
+        (await service.deliveries(actor, sub.id, { limit: 100, offset: 0 })).items.filter((d) => d.status === 'succeeded').length === 3,
+    );
     for (const r of received.filter((x) => events.some((e) => e.id === x.headers['x-cloudnow-delivery']))) {
       expect(verifyWebhook(sub.secret, r.headers[SIGNATURE_HEADER] as string, r.body)).toBe(true);
       expect(JSON.parse(r.body)).toMatchObject({ type: 'tool.executed', data: { n: expect.any(Number) } });

@@ -1,3 +1,4 @@
+import { assertInputSchema } from './input-schema.ts';
 import type { Kysely } from 'kysely';
 import type { Actor } from '@cloudnow/shared';
 import type { DB } from '../../db/schema.ts';
@@ -24,6 +25,7 @@ export function checkedGraph(
 ): repo.Graph {
   const r = validateGraph(nodes, edges);
   if (!r.ok) throw new WorkflowInvalid(r.issues.map((i) => i.message).join('; '));
+  assertInputSchema(inputSchema);
   return { nodes: r.nodes, edges: r.edges, inputSchema: inputSchema ?? null };
 }
 

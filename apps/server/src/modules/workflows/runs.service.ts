@@ -10,6 +10,7 @@ import { NotAnApprover, RunFinished, RunNotFound, RunNotSuspended, WorkflowArchi
 import type { ListRunsQuery, NodeConfig } from './workflows.schemas.ts';
 import type { NodeJob } from './workflows.events.ts';
 import { withInputDefaults } from './templates.ts';
+import { assertRunInput } from './input-schema.ts';
 import { TERMINAL, type RunStatusEntry, type StatusCache } from './status-cache.ts';
 
 /** Run budgets applied at start (each run row keeps its own). */
@@ -87,13 +88,15 @@ export function createRunsService(
         if (!d) throw new WorkflowNotFound(definitionId);
         if (d.status === 'archived') throw new WorkflowArchived(definitionId);
         const inputNode = d.nodes.find((n) => n.type === 'input')!;
+        const runInput = withInputDefaults(d.input_schema, input);
+        assertRunInput(d.input_schema, runInput);
         const run = await runs.insertRun(tx, {
           orgId: actor.orgId,
           definitionId,
           version: d.current_version,
           startedBy: actor.userId,
           actor: snapshot(actor),
-          input: withInputDefaults(d.input_schema, input),
+          input: runInput,
           trigger,
           maxSteps: budgets.maxSteps,
           wallMs: budgets.wallMs,
