@@ -1,10 +1,9 @@
 /**
  * Chat persistence: saving and updating n messages row by row (the predecessor's N+1 loops) vs
  * batched (one INSERT; one UPDATE … FROM (VALUES …)), on PGlite and — when reachable — PostgreSQL.
- * Run: `node bench/chat-persistence.bench.ts` (or through `npm run bench`).
+ * Run: `npm run bench chat-persistence`.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile, mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../apps/server/src/db/database.ts';
@@ -13,12 +12,13 @@ import { countQueries } from '../apps/server/src/db/query-counter.ts';
 import { json } from '../apps/server/src/db/schema.ts';
 import { withTenant } from '../apps/server/src/db/tenant.ts';
 import * as repo from '../apps/server/src/modules/chat/chat.repository.ts';
+import type { BenchResult, Row as BenchRow } from './lib.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const SIZES = [50, 500];
 const REPEAT = 5;
 
-interface Row {
+interface Measured {
   backend: string;
   op: string;
   n: number;
@@ -50,7 +50,7 @@ async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; statemen
   return { ms: performance.now() - t0, statements: c.total };
 }
 
-async function benchBackend(backend: string, database: Database): Promise<Row[]> {
+async function benchBackend(backend: string, database: Database): Promise<Measured[]> {
   const db = database.db;
   const orgId = randomUUID();
   await db
@@ -58,7 +58,7 @@ async function benchBackend(backend: string, database: Database): Promise<Row[]>
     .values({ id: orgId, name: 'bench', slug: `bench-${orgId.slice(0, 8)}` })
     .execute();
   const thread = await withTenant(db, orgId, (tx) => repo.insertThread(tx, { orgId, userId: 'bench' }));
-  const rows: Row[] = [];
+  const rows: Measured[] = [];
   for (const n of SIZES) {
     const loopSave = await median(() =>
       timed(() =>
@@ -113,7 +113,7 @@ function row(
   n: number,
   loop: { ms: number; statements: number },
   batch: { ms: number; statements: number },
-): Row {
+): Measured {
   return {
     backend,
     op,
@@ -128,9 +128,9 @@ function row(
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-/** Runs the benchmark; returns its rows (also printed and written to bench/results/chat-persistence.json). */
-export default async function run(): Promise<Row[]> {
-  const rows: Row[] = [];
+/** Runs the benchmark (through `npm run bench`, which prints the table and writes bench/results/chat-persistence.json). */
+export default async function run(): Promise<BenchResult> {
+  const rows: Measured[] = [];
   const lite = await openDatabase({ kind: 'pglite', dataDir: null });
   await migrateToLatest(lite.db);
   rows.push(...(await benchBackend('pglite', lite)));
@@ -158,13 +158,9 @@ export default async function run(): Promise<Row[]> {
   } else {
     console.log(`PostgreSQL not reachable at ${PG_URL}: PGlite only`);
   }
-  console.table(rows);
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(
-    new URL('./results/chat-persistence.json', import.meta.url),
-    JSON.stringify({ name: 'chat-persistence', at: new Date().toISOString(), repeat: REPEAT, rows }, null, 2),
-  );
-  return rows;
+  return {
+    title: `chat persistence: row-by-row vs batched, median of ${REPEAT}`,
+    rows: rows as unknown as BenchRow[],
+    meta: { repeat: REPEAT },
+  };
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await run();
