@@ -24,6 +24,11 @@ export type Handler<K extends EventName> = (payload: EventMap[K]) => void;
 export interface EventBus {
   readonly mode: 'memory' | 'valkey';
   publish<K extends EventName>(name: K, payload: EventMap[K]): Promise<void>;
+  /**
+   * Observes what THIS process publishes (not what it receives from other replicas): producers'
+   * side effects that must happen once per event — webhook fan-out — hang off it. At most 50 taps.
+   */
+  tap(observer: (name: EventName, payload: unknown) => void): () => void;
   subscribe<K extends EventName>(name: K, handler: Handler<K>): () => void;
   /** Live local listeners across all events (exported at /metrics). */
   listenerCount(): number;
@@ -51,6 +56,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   const vk = opts.valkey ?? null;
   const channel = (name: string): string => `${vk?.prefix ?? ''}events:${name}`;
   const remoteRefs = new Map<string, number>();
+  const taps = new Set<(name: EventName, payload: unknown) => void>();
 
   if (vk) {
     vk.sub.client.on('message', (ch: string, message: string) => {
@@ -80,6 +86,13 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     mode: vk ? 'valkey' : 'memory',
     cap,
     async publish(name, payload) {
+      for (const t of taps) {
+        try {
+          t(name, payload);
+        } catch (err) {
+          log.error({ err, event: name }, 'events: a tap threw');
+        }
+      }
       if (!vk) {
         dispatch(name, payload);
         return;
@@ -122,6 +135,11 @@ export function createEventBus(opts: EventBusOptions): EventBus {
           } else remoteRefs.set(name, refs);
         }
       };
+    },
+    tap(observer) {
+      if (taps.size >= 50) throw new Error('events: too many taps');
+      taps.add(observer);
+      return () => void taps.delete(observer);
     },
     listenerCount: () => total,
     async close() {

@@ -3,6 +3,17 @@ import type { ModuleContext } from '../index.ts';
 import { createSecretBox } from '../../lib/crypto.ts';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
+import { createWebhookProducer } from './webhooks.producer.ts';
+import type { WebhookEventType } from './webhooks.tables.ts';
+
+/** Bus events forwarded to webhooks (finding.created is emitted by the advisor directly). */
+const TAPPED: readonly WebhookEventType[] = [
+  'tool.executed',
+  'approval.requested',
+  'approval.decided',
+  'workflow.completed',
+  'workflow.failed',
+];
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +26,7 @@ declare module 'fastify' {
 export async function registerWebhooks(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
   const service = createWebhooksService({
     db: () => app.db,
+    cache: app.cache,
     jobs: app.jobs,
     box: createSecretBox(ctx.secret),
     allowHttpHosts: [...ctx.config.webhooks.allowHttpHosts, ...(ctx.urlGuard?.allowHttpHosts ?? [])],
@@ -23,6 +35,18 @@ export async function registerWebhooks(app: FastifyInstance, ctx: ModuleContext)
   });
   app.decorate('webhooks', service);
   await startWebhookWorkers(app.jobs, service);
+  // Events this process publishes become webhook events once (other replicas only receive them).
+  const producer = createWebhookProducer(service, app.log);
+  const forwarded = new Set<string>(TAPPED);
+  const untap = app.events.tap((name, payload) => {
+    const orgId = (payload as { orgId?: unknown } | null)?.orgId;
+    if (forwarded.has(name) && typeof orgId === 'string') void producer.offer(orgId, name as WebhookEventType, payload);
+  });
+  app.metrics.gauge('cloudnow_webhook_events_buffered', 'Webhook events waiting to be queued', () => producer.stats().buffered);
+  app.addHook('onClose', async () => {
+    untap();
+    await producer.close();
+  });
   await webhooksRoutes(app, service);
 }
 

@@ -7,6 +7,7 @@ import { countQueries } from '../../db/query-counter.ts';
 import { createSecretBox } from '../../lib/crypto.ts';
 import { buildTestApp, TEST_SECRET, type TestApp } from '../../../test/harness.ts';
 import { createOrg } from '../../../test/factories.ts';
+import { loginAs } from '../../../test/auth.ts';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.ts';
 import { SIGNATURE_HEADER, signWebhook, verifyWebhook } from './webhooks.signature.ts';
 
@@ -152,6 +153,32 @@ describe('delivery', () => {
     await until(async () => (await service.deliveries(actor, sub.id, { limit: 10, offset: 0 })).total === 2);
     expect(received.filter((r) => r.headers['x-cloudnow-delivery'] === event.id)).toHaveLength(2);
     await expect(service.redeliver(await actorInNewOrg(), sub.id, first!.id)).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('events from the rest of the portal', () => {
+  it('forwards tool.executed from a real tool run through the gate, once', async () => {
+    const op = await loginAs(t, { role: 'admin' });
+    const sub = await service.create(op.actor, { url, eventTypes: ['tool.executed'] });
+    const run = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tools/list_compartments/execute',
+      headers: op.headers,
+      payload: { args: {} },
+    });
+    expect(run.statusCode).toBe(200);
+    await until(async () =>
+      (await service.deliveries(op.actor, sub.id, { limit: 10, offset: 0 })).items.some((d) => d.status === 'succeeded'),
+    );
+    const mine = received.filter(
+      (r) => r.headers['x-cloudnow-event'] === 'tool.executed' && JSON.parse(r.body).data.orgId === op.actor.orgId,
+    );
+    expect(mine).toHaveLength(1);
+    expect(JSON.parse(mine[0]!.body)).toMatchObject({
+      type: 'tool.executed',
+      data: { tool: 'list_compartments', via: 'api', status: 'ok' },
+    });
+    expect(verifyWebhook(sub.secret, mine[0]!.headers[SIGNATURE_HEADER] as string, mine[0]!.body)).toBe(true);
   });
 });
 

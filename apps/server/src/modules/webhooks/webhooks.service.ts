@@ -6,6 +6,7 @@ import { withSystem, withTenant } from '../../db/tenant.ts';
 import { isSealed, type SecretBox } from '../../lib/crypto.ts';
 import { assertPublicUrl, safeFetch, type ResolveHost } from '../../lib/ssrf.ts';
 import type { Jobs } from '../../plugins/jobs.ts';
+import type { Cache } from '../../plugins/cache.ts';
 import { BadRequest, NotFound } from '../../errors.ts';
 import * as repo from './webhooks.repository.ts';
 import type { DeliveryRow, SubscriptionRow } from './webhooks.repository.ts';
@@ -31,6 +32,8 @@ declare module '../../plugins/jobs.ts' {
 
 export interface WebhooksDeps {
   db: () => Kysely<DB>;
+  /** Caches which event types an org subscribes to (so events nobody wants enqueue nothing). */
+  cache?: Pick<Cache, 'getOrFetch' | 'del'>;
   jobs: Pick<Jobs, 'send' | 'sendMany'>;
   box: Pick<SecretBox, 'seal' | 'open' | 'needsReseal'>;
   /** Hosts an admin allowed plain http for (exact names). */
@@ -82,6 +85,10 @@ export function createWebhooksService(deps: WebhooksDeps) {
   const retry = deps.retry ?? { limit: 4, delaySeconds: 10, delayMaxSeconds: 600 };
   const db = deps.db;
 
+  const invalidate = async (orgId: string): Promise<void> => {
+    await deps.cache?.del('webhooks', `types:${orgId}`);
+  };
+
   async function checkUrl(url: string): Promise<void> {
     await assertPublicUrl(url, { ...guard, field: 'url' });
   }
@@ -105,6 +112,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           created_by: actor.userId,
         }),
       );
+      await invalidate(actor.orgId);
       return { ...view(row), secret };
     },
 
@@ -135,12 +143,14 @@ export function createWebhooksService(deps: WebhooksDeps) {
         }),
       );
       if (!row) throw new NotFound(`Webhook ${id}`);
+      await invalidate(actor.orgId);
       return view(row);
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
       const ok = await withTenant(db(), actor.orgId, (tx) => repo.deleteSubscription(tx, actor.orgId, id));
       if (!ok) throw new NotFound(`Webhook ${id}`);
+      await invalidate(actor.orgId);
     },
 
     /** Replaces one subscription's signing secret; the new one is returned once. */
@@ -171,6 +181,33 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const event: WebhookEvent = { id: randomUUID(), type, timestamp: new Date().toISOString(), data };
       await deps.jobs.send('webhooks.fanout', { orgId, event }, opts.tx ? { tx: opts.tx } : {});
       return event;
+    },
+
+    /** Event types the org's active subscriptions want (cached, one bounded query on a miss). */
+    async wantedTypes(orgId: string): Promise<string[]> {
+      const load = async (): Promise<string[]> => {
+        const subs = await withTenant(db(), orgId, (tx) =>
+          tx
+            .selectFrom('webhook_subscriptions')
+            .select('event_types')
+            .where('org_id', '=', orgId)
+            .where('status', '=', 'active')
+            .limit(repo.FANOUT_MAX)
+            .execute(),
+        );
+        return [...new Set(subs.flatMap((s) => s.event_types))];
+      };
+      return deps.cache ? deps.cache.getOrFetch('webhooks', `types:${orgId}`, load, 300) : load();
+    },
+
+    /** Queues many events in ONE statement (the producer's buffer flushes through this). */
+    async emitMany(events: ReadonlyArray<{ orgId: string; type: WebhookEventType; data: unknown }>): Promise<void> {
+      await deps.jobs.sendMany(
+        'webhooks.fanout',
+        events.map((e) => ({
+          data: { orgId: e.orgId, event: { id: randomUUID(), type: e.type, timestamp: new Date().toISOString(), data: e.data } },
+        })),
+      );
     },
 
     /** Worker: one event → one batch of delivery jobs. */
@@ -212,7 +249,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
         error = err instanceof Error ? err.message : String(err);
       }
       const ok = error === null;
-      await withTenant(db(), orgId, (tx) =>
+      const { paused } = await withTenant(db(), orgId, (tx) =>
         repo.recordAttempt(tx, {
           org_id: orgId,
           subscription_id: sub.id,
@@ -225,6 +262,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           body,
         }),
       );
+      if (paused) await invalidate(orgId);
       if (!ok) throw new Error(`webhook ${sub.id}: ${error}`);
       return 'delivered';
     },
