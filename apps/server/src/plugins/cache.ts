@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
 import type { Valkey } from 'iovalkey';
@@ -68,6 +69,8 @@ export function createCache(opts: CacheOptions): Cache {
   // (read before the change) is returned to its callers but never stored, and later callers
   // start a fresh load. Bounded by the number of keys being loaded at once.
   const inflight = new Map<string, { promise: Promise<unknown>; stale: boolean }>();
+  /** Identifies this cache's invalidations on the bus. */
+  const instanceId = randomUUID();
   const fullKey = (ns: string, key: string): string => `${ns}:${key}`;
   const ttlOf = (ns: string, ttl?: number): number => ttl ?? namespaceTtls[ns] ?? namespaceTtls.default!;
 
@@ -85,7 +88,10 @@ export function createCache(opts: CacheOptions): Cache {
     }
     for (const k of local.keys()) if (k.startsWith(full)) local.delete(k);
   };
-  const unsubscribe = bus.subscribe('cache.invalidate', ({ namespace, key, prefix: isPrefix }) => {
+  const unsubscribe = bus.subscribe('cache.invalidate', ({ namespace, key, prefix: isPrefix, origin }) => {
+    // Our own invalidation comes back from Valkey later; it was applied locally already, and
+    // applying it again would throw away a value loaded (fresh) after it.
+    if (origin === instanceId) return;
     dropLocal(namespace, key, !isPrefix);
   });
 
@@ -184,7 +190,7 @@ export function createCache(opts: CacheOptions): Cache {
           failOpen(err, 'del');
         }
       }
-      await bus.publish('cache.invalidate', { namespace: ns, key, prefix: false });
+      await bus.publish('cache.invalidate', { namespace: ns, key, prefix: false, origin: instanceId });
     },
     async delPrefix(ns, keyPrefix = '') {
       dropLocal(ns, keyPrefix, false);
@@ -201,7 +207,7 @@ export function createCache(opts: CacheOptions): Cache {
           failOpen(err, 'delPrefix');
         }
       }
-      await bus.publish('cache.invalidate', { namespace: ns, key: keyPrefix, prefix: true });
+      await bus.publish('cache.invalidate', { namespace: ns, key: keyPrefix, prefix: true, origin: instanceId });
     },
     stats: () => ({ ...stats, size: local.size }),
     async close() {
@@ -214,7 +220,7 @@ export function createCache(opts: CacheOptions): Cache {
 declare module './events.ts' {
   interface EventMap {
     /** Drop a cached key (or prefix) from every replica's L1. */
-    'cache.invalidate': { namespace: string; key: string; prefix: boolean };
+    'cache.invalidate': { namespace: string; key: string; prefix: boolean; origin?: string };
   }
 }
 
