@@ -129,6 +129,12 @@ describe('errors', () => {
 });
 
 describe('metrics', () => {
+  it('exports labelled gauges registered by modules', async () => {
+    t.app.metrics.gauge('cloudnow_test_labelled', 'A labelled test gauge', () => [{ labels: { kind: 'a' }, value: 3 }], ['kind']);
+    const res = await t.app.inject({ url: '/metrics' });
+    expect(res.body).toContain('cloudnow_test_labelled{kind="a"} 3');
+  });
+
   it('exports DB pool, cache, event-bus and per-route HTTP metrics to loopback', async () => {
     await t.app.cache.getOrFetch('models', 'metrics-k', async () => 1);
     await t.app.cache.getOrFetch('models', 'metrics-k', async () => 1);

@@ -13,7 +13,13 @@ import { statementTotals } from '../db/query-counter.ts';
 export interface Metrics {
   readonly registry: Registry;
   /** Adds a gauge read at scrape time (bounded collections export their size this way). */
-  gauge(name: string, help: string, read: () => number | Array<{ labels: Record<string, string>; value: number }>): void;
+  /** `labelNames` must list every label a labelled read returns. */
+  gauge(
+    name: string,
+    help: string,
+    read: () => number | Array<{ labels: Record<string, string>; value: number }>,
+    labelNames?: readonly string[],
+  ): void;
 }
 
 declare module 'fastify' {
@@ -47,11 +53,11 @@ export default fp(
     collectDefaultMetrics({ register: registry });
     const metrics: Metrics = {
       registry,
-      gauge(name, help, read) {
+      gauge(name, help, read, labelNames = []) {
         new Gauge({
           name,
           help,
-          labelNames: [],
+          labelNames: [...labelNames],
           registers: [registry],
           collect() {
             const v = read();
