@@ -187,3 +187,13 @@ export function toCount(value: unknown): number {
   if (typeof value === 'string') return Number.parseInt(value, 10);
   return 0;
 }
+
+/** The `count(*) over()` total of a page read with a `total` column (0 for an empty page). */
+export function totalOf(rows: ReadonlyArray<{ total: unknown }>): number {
+  return rows.length ? toCount(rows[0]!.total) : 0;
+}
+
+/** A page read with `count(*) over() as total`: its rows without the column, and the total. */
+export function toPage<R extends { total: unknown }>(rows: readonly R[]): { items: Array<Omit<R, 'total'>>; total: number } {
+  return { items: rows.map(({ total: _t, ...r }) => r), total: totalOf(rows) };
+}

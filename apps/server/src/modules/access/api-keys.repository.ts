@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Permission } from '@cloudnow/shared';
 import { json } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { totalOf } from '../../db/database.ts';
 import type { Executor } from '../../db/tenant.ts';
 import './access.tables.ts';
 
@@ -36,7 +36,7 @@ export async function listApiKeys(db: Executor, orgId: string, userId: string | 
     .where('org_id', '=', orgId);
   if (userId) q = q.where('user_id', '=', userId);
   const rows = await q.orderBy('created_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute();
-  return { total: rows.length ? toCount(rows[0]!.total) : 0, rows };
+  return { total: totalOf(rows), rows };
 }
 
 /** Marks a key of this org revoked (optionally only if it is this user's); returns its hash, or undefined. */

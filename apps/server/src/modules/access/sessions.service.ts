@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '@cloudnow/shared';
 import type { DB } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { totalOf } from '../../db/database.ts';
 import { Forbidden, NotFound } from '../../errors.ts';
 import type { AuthManager } from '../../plugins/auth.ts';
 import '../auth/auth.tables.ts';
@@ -20,7 +20,7 @@ export async function listMySessions(db: Kysely<DB>, actor: Actor, page: { limit
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { total: rows.length ? toCount(rows[0]!.total) : 0, rows };
+  return { total: totalOf(rows), rows };
 }
 
 /** Revokes one of the person's own sessions (404 for anyone else's) through Better Auth, so every cache forgets it. */

@@ -1,5 +1,5 @@
 import { sql, type Insertable } from 'kysely';
-import { toCount } from '../../db/database.ts';
+import { totalOf } from '../../db/database.ts';
 import type { Executor } from '../../db/tenant.ts';
 import type { AdminAuditTable } from './admin-audit.tables.ts';
 
@@ -21,7 +21,7 @@ export async function listAdminAudit(
     .where('org_id', '=', orgId);
   if (page.action) q = q.where('action', '=', page.action);
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
-  return { total: rows.length ? toCount(rows[0]!.total) : 0, rows };
+  return { total: totalOf(rows), rows };
 }
 
 /** A row of the audit list. */

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { AiProvidersTable } from './ai-providers.tables.ts';
 
 export type ProviderRow = Selectable<AiProvidersTable>;
@@ -22,7 +22,7 @@ export async function listProviders(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 /** Every enabled provider (bounded), for the model list. */

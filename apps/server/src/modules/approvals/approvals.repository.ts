@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
-import { toCount } from '../../db/database.ts';
+import { totalOf } from '../../db/database.ts';
 import type { ApprovalStatus, ToolApprovalsTable } from './approvals.tables.ts';
 
 /** A stored approval row. */
@@ -100,7 +100,7 @@ export async function listPendingApprovals(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { rows, total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return { rows, total: totalOf(rows) };
 }
 
 /** Marks every pending approval past its TTL (all orgs) expired in ONE statement; system context. */

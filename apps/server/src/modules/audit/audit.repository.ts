@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
-import { toCount } from '../../db/database.ts';
+import { totalOf, toCount } from '../../db/database.ts';
 import type { AuditRow } from './audit.buffer.ts';
 import type { ExecutionStatus, ToolVia } from './audit.tables.ts';
 
@@ -76,7 +76,7 @@ export async function listExecutions(
     .offset(page.offset)
     .execute();
   return {
-    total: rows.length ? toCount(rows[0]!.total) : 0,
+    total: totalOf(rows),
     items: rows.map((r) => ({
       id: r.id,
       userId: r.user_id,

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
 import { json } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { ChatMessagesTable, ChatThreadsTable, MessageRole, MessageStatus, StoredPart } from './chat.tables.ts';
 
 /** Rows per INSERT / UPDATE statement: ⌈n/1000⌉ statements for n messages. */
@@ -149,7 +149,7 @@ export async function listThreads(
     .where('user_id', '=', userId);
   if (page.search) q = q.where('title', 'ilike', `%${page.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const rows = await q.orderBy('updated_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 /** Renames a thread; returns false when it is not the user's. */

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { DetectedFinding } from './analysers/index.ts';
 import type { AdvisorRunsTable, Domain, FindingStatus, FindingsTable, Severity } from './findings.tables.ts';
 
@@ -114,7 +114,7 @@ export async function listFindings(ex: Executor, orgId: string, f: FindingFilter
     .limit(f.limit)
     .offset(f.offset)
     .execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 export async function findFinding(ex: Executor, orgId: string, id: string): Promise<FindingRow | undefined> {

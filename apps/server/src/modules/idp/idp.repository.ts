@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { IdpProvidersTable } from './idp.tables.ts';
 
 /** A stored provider row. */
@@ -26,8 +26,8 @@ export const idpRepository = {
       .offset(page.offset)
       .execute();
     // An offset past the end returns no row and so no window total: 0 then (a known count(*) over() edge).
-    const total = rows.length ? toCount(rows[0]!.total) : 0;
-    return { rows: rows.map(({ total: _t, ...r }) => r), total };
+    const { items, total } = toPage(rows);
+    return { rows: items, total };
   },
 
   async get(db: Executor, id: string): Promise<IdpRow | undefined> {

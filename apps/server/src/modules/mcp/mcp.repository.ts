@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
 import { json } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { McpResourcesTable, McpServersTable, McpToolsTable } from './mcp.tables.ts';
 
 export type ServerRow = Selectable<McpServersTable>;
@@ -34,7 +34,7 @@ export async function listServers(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 export async function updateServer(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Role } from '@cloudnow/shared';
-import { toCount } from '../../db/database.ts';
+import { totalOf } from '../../db/database.ts';
 import type { Executor } from '../../db/tenant.ts';
 import './orgs.tables.ts';
 
@@ -42,7 +42,7 @@ export async function listPending(db: Executor, orgId: string, page: { limit: nu
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { total: rows.length ? toCount(rows[0]!.total) : 0, rows };
+  return { total: totalOf(rows), rows };
 }
 
 /** One invitation by id (any org: the id is the capability), joined with its org's name. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Role } from '@cloudnow/shared';
-import { toCount } from '../../db/database.ts';
+import { totalOf, toCount } from '../../db/database.ts';
 import type { Executor } from '../../db/tenant.ts';
 import './orgs.tables.ts';
 import '../auth/auth.tables.ts';
@@ -20,7 +20,7 @@ export async function listOrgsOfUser(db: Executor, userId: string, page: Page) {
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { total: rows.length ? toCount(rows[0]!.total) : 0, rows };
+  return { total: totalOf(rows), rows };
 }
 
 /** Inserts an org. */
@@ -46,7 +46,7 @@ export async function listMembers(db: Executor, orgId: string, page: Page) {
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { total: rows.length ? toCount(rows[0]!.total) : 0, rows };
+  return { total: totalOf(rows), rows };
 }
 
 /** One member of one org (locked for update inside a transaction), or undefined. */

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { WebhookDeliveriesTable, WebhookSubscriptionsTable } from './webhooks.tables.ts';
 
 export type SubscriptionRow = Selectable<WebhookSubscriptionsTable>;
@@ -35,7 +35,7 @@ export async function listSubscriptions(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 /** Active subscriptions of an org that want `eventType` (bounded). */
@@ -120,7 +120,7 @@ export async function listDeliveries(
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 export async function findDelivery(ex: Executor, orgId: string, id: string): Promise<DeliveryRow | undefined> {

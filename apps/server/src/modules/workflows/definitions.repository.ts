@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
 import { json } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { totalOf } from '../../db/database.ts';
 import type { DefinitionStatus, WorkflowDefinitionsTable, WorkflowVersionsTable } from './workflows.tables.ts';
 import type { WorkflowEdge, WorkflowNode } from './workflows.schemas.ts';
 
@@ -97,7 +97,7 @@ export async function listDefinitions(
   const rows = await q.orderBy('d.updated_at', 'desc').orderBy('d.id').limit(page.limit).offset(page.offset).execute();
   return {
     items: rows.map(({ total: _t, ...r }) => ({ ...r, node_count: Number(r.node_count), edge_count: Number(r.edge_count) })),
-    total: rows.length ? toCount(rows[0]!.total) : 0,
+    total: totalOf(rows),
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tenant.ts';
 import { json } from '../../db/schema.ts';
-import { toCount } from '../../db/database.ts';
+import { toPage } from '../../db/database.ts';
 import type { RunStatus, StepStatus, WorkflowRunStepsTable, WorkflowRunsTable } from './workflows.tables.ts';
 
 export type RunRow = Selectable<WorkflowRunsTable>;
@@ -261,7 +261,7 @@ export async function listRuns(
   if (page.status) q = q.where('status', '=', page.status);
   if (page.definitionId) q = q.where('definition_id', '=', page.definitionId);
   const rows = await q.orderBy('created_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute();
-  return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length ? toCount(rows[0]!.total) : 0 };
+  return toPage(rows);
 }
 
 /** Completes a suspended step (approval decided); false when it is no longer suspended. */
