@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +7,7 @@ import type { DB } from '../../db/schema.ts';
 import { buildApp, type AppOptions } from '../../app.ts';
 import { TEST_SECRET, createTestDatabase, keepContextInInject, testConfig, type TestDatabase } from '../../../test/harness.ts';
 import type { ResolvedAddress } from '../../lib/ssrf.ts';
+import { startTestValkey } from '../../../test/valkey-server.ts';
 
 /**
  * Test support for the IdP and limits tests (not a test itself): the real app (real auth plugin,
@@ -98,36 +97,6 @@ export async function localServer(
 
 /** A Valkey for cross-instance tests: VALKEY_URL, else a redis-server this test starts, else none. */
 export async function testValkey(): Promise<{ url: string; stop(): Promise<void> } | { skip: string }> {
-  if (process.env.VALKEY_URL) return { url: process.env.VALKEY_URL, stop: async () => {} };
-  const port = await new Promise<number>((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  let child: ChildProcess;
-  try {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
-  } catch {
-    return { skip: 'VALKEY_URL is unset and redis-server is not on PATH' };
-  }
-  const ready = await new Promise<boolean>((resolve) => {
-    child.once('error', () => resolve(false));
-    child.stdout?.on('data', (d: Buffer) => {
-      if (/ready to accept connections/i.test(d.toString())) resolve(true);
-    });
-    setTimeout(() => resolve(false), 5000).unref();
-  });
-  if (!ready) {
-    child.kill();
-    return { skip: 'VALKEY_URL is unset and redis-server could not be started' };
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const v = await startTestValkey();
+  return v.skipReason ? { skip: v.skipReason } : { url: v.url, stop: v.stop };
 }
