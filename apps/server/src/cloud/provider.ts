@@ -100,3 +100,70 @@ export interface CloudProviderFactory {
   readonly kind: CloudKind;
   forOrg(orgId: string): CloudProvider;
 }
+
+/** The port's method groups, one per adapter file (each adapter implements every group). */
+export type ComputeOps = Pick<
+  CloudProvider,
+  | 'listInstances'
+  | 'getInstance'
+  | 'instanceAction'
+  | 'launchInstance'
+  | 'terminateInstance'
+  | 'updateInstanceShape'
+  | 'listShapes'
+  | 'listImages'
+  | 'listAvailabilityDomains'
+  | 'listBootVolumes'
+  | 'listBlockVolumes'
+  | 'createBlockVolume'
+  | 'deleteBlockVolume'
+  | 'listVolumeAttachments'
+  | 'attachBlockVolume'
+  | 'detachBlockVolume'
+>;
+export type NetworkOps = Pick<
+  CloudProvider,
+  | 'listVcns'
+  | 'getVcn'
+  | 'createVcn'
+  | 'deleteVcn'
+  | 'listSubnets'
+  | 'createSubnet'
+  | 'listSecurityLists'
+  | 'getSecurityList'
+  | 'updateSecurityRules'
+  | 'listRouteTables'
+  | 'listInternetGateways'
+>;
+export type StorageOps = Pick<
+  CloudProvider,
+  | 'getNamespace'
+  | 'listBuckets'
+  | 'getBucket'
+  | 'createBucket'
+  | 'deleteBucket'
+  | 'setBucketPublicAccess'
+  | 'listObjects'
+  | 'listAutonomousDatabases'
+  | 'getAutonomousDatabase'
+  | 'autonomousDatabaseAction'
+  | 'listAutonomousDatabaseBackups'
+  | 'createAutonomousDatabaseBackup'
+>;
+export type InsightOps = Pick<
+  CloudProvider,
+  | 'listCompartments'
+  | 'listUsers'
+  | 'listGroups'
+  | 'listPolicies'
+  | 'getPolicy'
+  | 'createPolicy'
+  | 'deletePolicy'
+  | 'getInstanceMetrics'
+  | 'summarizeUtilization'
+  | 'listAlarms'
+  | 'createAlarm'
+  | 'searchLogs'
+  | 'searchResources'
+  | 'getDailyCosts'
+>;

@@ -1,27 +1,7 @@
-import type { CloudProvider } from '../provider.ts';
+import type { ComputeOps } from '../provider.ts';
 import { CloudBadRequest } from '../errors.ts';
 import { pageOf, type OciContext } from './context.ts';
 import * as slim from './slim.ts';
-
-type ComputeOps = Pick<
-  CloudProvider,
-  | 'listInstances'
-  | 'getInstance'
-  | 'instanceAction'
-  | 'launchInstance'
-  | 'terminateInstance'
-  | 'updateInstanceShape'
-  | 'listShapes'
-  | 'listImages'
-  | 'listAvailabilityDomains'
-  | 'listBootVolumes'
-  | 'listBlockVolumes'
-  | 'createBlockVolume'
-  | 'deleteBlockVolume'
-  | 'listVolumeAttachments'
-  | 'attachBlockVolume'
-  | 'detachBlockVolume'
->;
 
 const SDK_ACTION = { START: 'START', STOP: 'SOFTSTOP', REBOOT: 'SOFTRESET' } as const;
 

@@ -1,26 +1,8 @@
-import type { CloudProvider } from '../provider.ts';
+import type { InsightOps } from '../provider.ts';
 import { CloudBadRequest } from '../errors.ts';
 import type { MetricName, UtilizationSummary } from '../types.ts';
 import { pageOf, type OciContext } from './context.ts';
 import * as slim from './slim.ts';
-
-type InsightOps = Pick<
-  CloudProvider,
-  | 'listCompartments'
-  | 'listUsers'
-  | 'listGroups'
-  | 'listPolicies'
-  | 'getPolicy'
-  | 'createPolicy'
-  | 'deletePolicy'
-  | 'getInstanceMetrics'
-  | 'summarizeUtilization'
-  | 'listAlarms'
-  | 'createAlarm'
-  | 'searchLogs'
-  | 'searchResources'
-  | 'getDailyCosts'
->;
 
 const DAY = 86_400_000;
 const round = (n: number): number => Math.round(n * 100) / 100;

@@ -1,21 +1,6 @@
-import type { CloudProvider } from '../provider.ts';
+import type { NetworkOps } from '../provider.ts';
 import { pageOf, type OciContext } from './context.ts';
 import * as slim from './slim.ts';
-
-type NetworkOps = Pick<
-  CloudProvider,
-  | 'listVcns'
-  | 'getVcn'
-  | 'createVcn'
-  | 'deleteVcn'
-  | 'listSubnets'
-  | 'createSubnet'
-  | 'listSecurityLists'
-  | 'getSecurityList'
-  | 'updateSecurityRules'
-  | 'listRouteTables'
-  | 'listInternetGateways'
->;
 
 /** Networking through the OCI SDK (VirtualNetworkClient). */
 export function ociNetworkOps(x: OciContext): NetworkOps {

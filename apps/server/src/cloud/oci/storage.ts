@@ -1,22 +1,6 @@
-import type { CloudProvider } from '../provider.ts';
+import type { StorageOps } from '../provider.ts';
 import { pageOf, type OciContext } from './context.ts';
 import * as slim from './slim.ts';
-
-type StorageOps = Pick<
-  CloudProvider,
-  | 'getNamespace'
-  | 'listBuckets'
-  | 'getBucket'
-  | 'createBucket'
-  | 'deleteBucket'
-  | 'setBucketPublicAccess'
-  | 'listObjects'
-  | 'listAutonomousDatabases'
-  | 'getAutonomousDatabase'
-  | 'autonomousDatabaseAction'
-  | 'listAutonomousDatabaseBackups'
-  | 'createAutonomousDatabaseBackup'
->;
 
 /** Buckets are fetched with these extra fields (counts and sizes are not in the list summary). */
 const BUCKET_FIELDS = ['approximateCount', 'approximateSize'] as any;

@@ -1,32 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { CloudProvider } from '../provider.ts';
+import type { ComputeOps } from '../provider.ts';
 import { CloudBadRequest, CloudConflict } from '../errors.ts';
 import { clampLimit, type InstanceAction } from '../types.ts';
 import { IMAGES, SHAPES, findShape } from './catalog.ts';
 import { TRANSITION_MS, type SandboxContext } from './context.ts';
 import { toAttachment, toBlockVolume, toBootVolume, toInstance } from './mappers.ts';
 import { ocid } from './ids.ts';
-
-type ComputeOps = Pick<
-  CloudProvider,
-  | 'listInstances'
-  | 'getInstance'
-  | 'instanceAction'
-  | 'launchInstance'
-  | 'terminateInstance'
-  | 'updateInstanceShape'
-  | 'listShapes'
-  | 'listImages'
-  | 'listAvailabilityDomains'
-  | 'listBootVolumes'
-  | 'listBlockVolumes'
-  | 'createBlockVolume'
-  | 'deleteBlockVolume'
-  | 'listVolumeAttachments'
-  | 'attachBlockVolume'
-  | 'detachBlockVolume'
->;
 
 const ACTIONS: Record<InstanceAction, { from: string[]; state: string; then: string; afterMs: number }> = {
   STOP: { from: ['RUNNING'], state: 'STOPPING', then: 'STOPPED', afterMs: TRANSITION_MS.instanceStop },

@@ -1,4 +1,4 @@
-import type { CloudProvider } from '../provider.ts';
+import type { InsightOps } from '../provider.ts';
 import { CloudBadRequest } from '../errors.ts';
 import { clampLimit } from '../types.ts';
 import type { SandboxContext } from './context.ts';
@@ -8,24 +8,6 @@ import { sandboxRepository as repo, type ResourceRow } from './sandbox.repositor
 import type { SandboxKind } from './sandbox.tables.ts';
 import type { UsageProfile } from './seed.ts';
 import { generateCosts, generateLogs, metricSeries, utilization } from './synth.ts';
-
-type InsightOps = Pick<
-  CloudProvider,
-  | 'listCompartments'
-  | 'listUsers'
-  | 'listGroups'
-  | 'listPolicies'
-  | 'getPolicy'
-  | 'createPolicy'
-  | 'deletePolicy'
-  | 'getInstanceMetrics'
-  | 'summarizeUtilization'
-  | 'listAlarms'
-  | 'createAlarm'
-  | 'searchLogs'
-  | 'searchResources'
-  | 'getDailyCosts'
->;
 
 /** OCI search resource types (as `search_resources` names them) → stored kinds. */
 export const RESOURCE_TYPES: Record<string, SandboxKind> = {

@@ -1,23 +1,8 @@
-import type { CloudProvider } from '../provider.ts';
+import type { NetworkOps } from '../provider.ts';
 import { CloudBadRequest, CloudConflict } from '../errors.ts';
 import { TRANSITION_MS, type SandboxContext } from './context.ts';
 import { toInternetGateway, toRouteTable, toSecurityList, toSubnet, toVcn } from './mappers.ts';
 import { sandboxRepository as repo } from './sandbox.repository.ts';
-
-type NetworkOps = Pick<
-  CloudProvider,
-  | 'listVcns'
-  | 'getVcn'
-  | 'createVcn'
-  | 'deleteVcn'
-  | 'listSubnets'
-  | 'createSubnet'
-  | 'listSecurityLists'
-  | 'getSecurityList'
-  | 'updateSecurityRules'
-  | 'listRouteTables'
-  | 'listInternetGateways'
->;
 
 /** Parses an IPv4 CIDR into [network as uint32, prefix length]; throws CloudBadRequest when malformed. */
 export function parseCidr(cidr: string): [number, number] {

@@ -1,26 +1,10 @@
-import type { CloudProvider } from '../provider.ts';
+import type { StorageOps } from '../provider.ts';
 import { CloudBadRequest, CloudConflict } from '../errors.ts';
 import { clampLimit, type ObjectSummary } from '../types.ts';
 import { TRANSITION_MS, type SandboxContext } from './context.ts';
 import { toAdb, toAdbBackup, toBucket } from './mappers.ts';
 import { namespaceOf } from './seed.ts';
 import { sandboxRepository as repo } from './sandbox.repository.ts';
-
-type StorageOps = Pick<
-  CloudProvider,
-  | 'getNamespace'
-  | 'listBuckets'
-  | 'getBucket'
-  | 'createBucket'
-  | 'deleteBucket'
-  | 'setBucketPublicAccess'
-  | 'listObjects'
-  | 'listAutonomousDatabases'
-  | 'getAutonomousDatabase'
-  | 'autonomousDatabaseAction'
-  | 'listAutonomousDatabaseBackups'
-  | 'createAutonomousDatabaseBackup'
->;
 
 /** OCI's bucket-name rule: letters, digits, dashes, underscores and dots, 1–256 characters. */
 const BUCKET_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
