@@ -18,7 +18,9 @@ export type ToolCategory =
   | 'search'
   | 'billing'
   | 'pricing'
-  | 'terraform';
+  | 'terraform'
+  /** Tools discovered on an org's MCP servers (`<server>__<tool>`). */
+  | 'mcp';
 
 /** What a tool's execute receives: who runs it, the tenancy adapter, and a deadline signal. */
 export interface ToolContext {
@@ -40,6 +42,8 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
   readonly input: I;
   /** What it changes, in words shown on approval cards ("Stops the instance; …"). Empty for reads. */
   readonly changes: string;
+  /** The input's JSON Schema when the tool was described by one (MCP tools); else derived from `input`. */
+  readonly inputJsonSchema?: Record<string, unknown>;
   execute(ctx: ToolContext, args: z.infer<I>): Promise<O>;
 }
 

@@ -4,6 +4,7 @@ import { createSecretBox } from '../../lib/crypto.ts';
 import { createConnectionManager } from './connection-manager.ts';
 import { createMcpService, type McpService } from './mcp.service.ts';
 import { mcpRoutes } from './mcp.routes.ts';
+import { createMcpToolSource } from './mcp.tool-source.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,6 +24,7 @@ export async function registerMcp(app: FastifyInstance, ctx: ModuleContext): Pro
     stdioCommands: ctx.config.mcp.stdioCommands,
   });
   app.decorate('mcp', service);
+  app.tools.addSource(createMcpToolSource(service));
   app.metrics.gauge('cloudnow_mcp_clients', 'Live MCP clients in this process', () => connections.size());
   app.addHook('onClose', async () => connections.closeAll());
   await mcpRoutes(app, service);

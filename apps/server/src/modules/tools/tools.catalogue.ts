@@ -27,6 +27,7 @@ export function createToolCatalogue(initial: readonly ToolDefinition[] = []): To
       }
     },
     inputSchema(tool) {
+      if (tool.inputJsonSchema) return tool.inputJsonSchema;
       let s = schemas.get(tool);
       if (!s) {
         s = z.toJSONSchema(tool.input, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
@@ -37,4 +38,36 @@ export function createToolCatalogue(initial: readonly ToolDefinition[] = []): To
   };
   catalogue.register(initial);
   return catalogue;
+}
+
+/**
+ * Tools that exist per org rather than in code (an org's MCP servers). The gate asks the sources
+ * for a name the catalogue does not know; `list` feeds the org's toolset (chat) and the listing.
+ */
+export interface ToolSource {
+  /** Names this source owns (cheap check before any lookup), e.g. `name.includes('__')`. */
+  owns(name: string): boolean;
+  list(orgId: string): Promise<readonly ToolDefinition[]>;
+  resolve(orgId: string, name: string): Promise<ToolDefinition | undefined>;
+}
+
+/** The sources registered by other modules; bounded by the code that registers them. */
+export interface ToolSources {
+  add(source: ToolSource): void;
+  resolve(orgId: string, name: string): Promise<ToolDefinition | undefined>;
+  list(orgId: string): Promise<ToolDefinition[]>;
+}
+
+export function createToolSources(): ToolSources {
+  const sources: ToolSource[] = [];
+  return {
+    add: (source) => void sources.push(source),
+    async resolve(orgId, name) {
+      for (const s of sources) if (s.owns(name)) return s.resolve(orgId, name);
+      return undefined;
+    },
+    async list(orgId) {
+      return (await Promise.all(sources.map((s) => s.list(orgId)))).flat();
+    },
+  };
 }

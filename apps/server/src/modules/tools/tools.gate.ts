@@ -8,7 +8,7 @@ import type { ApprovalService, ApprovalView } from '../approvals/approvals.servi
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ExecutionStatus, ToolVia } from '../audit/audit.tables.ts';
 import { redact } from '../audit/audit.redact.ts';
-import { createToolCatalogue, type ToolCatalogue } from './tools.catalogue.ts';
+import { createToolCatalogue, type ToolCatalogue, type ToolSources } from './tools.catalogue.ts';
 import { capOutput } from './tools.output.ts';
 import { decide, type ToolPolicy } from './tools.policy.ts';
 
@@ -55,6 +55,8 @@ export interface ToolGate {
 
 export interface ToolGateDeps {
   tools: ToolCatalogue | readonly ToolDefinition[];
+  /** Per-org tools (MCP) looked up when the catalogue does not know a name. */
+  sources?: Pick<ToolSources, 'resolve'>;
   cloud: (orgId: string) => CloudProvider;
   policies: { get(orgId: string): Promise<ToolPolicy> };
   approvals: Pick<ApprovalService, 'request' | 'consume' | 'approvedInThread'>;
@@ -184,7 +186,7 @@ export function createToolGate(deps: ToolGateDeps): ToolGate {
     async run(actor, call) {
       stats[call.via]++;
       const started = performance.now();
-      const tool = catalogue.get(call.tool);
+      const tool = catalogue.get(call.tool) ?? (await deps.sources?.resolve(actor.orgId, call.tool));
       if (!tool)
         return { status: 'error', error: { code: 'TOOL_NOT_FOUND', message: `Tool ${call.tool.slice(0, 200)} not found`, status: 404 } };
       // Awaited: the audit buffer applies backpressure when full (it never throws).

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { ToolDefinition } from '../../cloud/catalogue/types.ts';
 import type { CloudProvider } from '../../cloud/provider.ts';
-import { createToolCatalogue, type ToolCatalogue } from './tools.catalogue.ts';
+import { createToolCatalogue, createToolSources, type ToolCatalogue, type ToolSource } from './tools.catalogue.ts';
 import type { Actor } from '@cloudnow/shared';
 import type { ApprovalView } from '../approvals/approvals.service.ts';
 import { createToolGate, type GateCall, type GateResult, type ToolGate } from './tools.gate.ts';
@@ -16,6 +16,10 @@ export interface ToolsModule {
   /** `gate.run`, and on a pending approval: wait for the decision, then run with it (chat). */
   runAwaitingApproval(actor: Actor, call: GateCall, onPending?: (approval: ApprovalView) => void | Promise<void>): Promise<GateResult>;
   catalogue: ToolCatalogue;
+  /** Adds per-org tools (an org's MCP servers) to the gate, the listing and `forOrg`. */
+  addSource(source: ToolSource): void;
+  /** Every tool an org can run: the catalogue plus its per-org tools (the agent's toolset). */
+  forOrg(orgId: string): Promise<ToolDefinition[]>;
   listing: ToolCatalogueService;
   policies: ToolPolicyService;
 }
@@ -42,9 +46,11 @@ export function createToolsModule(deps: ToolsModuleDeps) {
   return fp(
     async (app) => {
       const catalogue = createToolCatalogue(deps.tools);
+      const sources = createToolSources();
       const policies = createToolPolicyService({ db: () => app.db, cache: app.cache });
       const gate = createToolGate({
         tools: catalogue,
+        sources,
         cloud: deps.cloud,
         policies,
         approvals: app.approvals,
@@ -52,11 +58,13 @@ export function createToolsModule(deps: ToolsModuleDeps) {
         log: app.log,
         ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
       });
-      const listing = createToolCatalogueService({ catalogue, policies });
+      const listing = createToolCatalogueService({ catalogue, sources, policies });
       const approvals = app.approvals;
       app.decorate('tools', {
         gate,
         catalogue,
+        addSource: (source) => sources.add(source),
+        forOrg: async (orgId) => [...catalogue.list(), ...(await sources.list(orgId))],
         listing,
         policies,
         runAwaitingApproval: (actor, call, onPending) => runAwaitingApproval({ gate, approvals }, actor, call, onPending),

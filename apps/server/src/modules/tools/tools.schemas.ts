@@ -15,6 +15,7 @@ const CATEGORIES = [
   'billing',
   'pricing',
   'terraform',
+  'mcp',
 ] as const;
 const RISKS = RISK_LEVELS as unknown as readonly ['read', 'low', 'medium', 'high', 'critical'];
 const MODES = ['never', 'once_per_thread', 'always'] as const;

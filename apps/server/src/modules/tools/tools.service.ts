@@ -7,7 +7,7 @@ import { Forbidden } from '../../errors.ts';
 import type { RiskLevel, ToolCategory, ToolDefinition } from '../../cloud/catalogue/types.ts';
 import { findPolicy, upsertPolicy } from './tools.repository.ts';
 import { DEFAULT_POLICY, decide, type ToolPolicy } from './tools.policy.ts';
-import type { ToolCatalogue } from './tools.catalogue.ts';
+import type { ToolCatalogue, ToolSources } from './tools.catalogue.ts';
 import { ToolNotFound } from './tools.errors.ts';
 import type { ApprovalMode } from './tools.tables.ts';
 
@@ -61,6 +61,7 @@ export interface ToolCatalogueService {
 
 export function createToolCatalogueService(deps: {
   catalogue: ToolCatalogue;
+  sources: Pick<ToolSources, 'list' | 'resolve'>;
   policies: Pick<ToolPolicyService, 'get'>;
 }): ToolCatalogueService {
   const summarize = (t: ToolDefinition, policy: ToolPolicy): ToolSummary => {
@@ -78,14 +79,13 @@ export function createToolCatalogueService(deps: {
   };
   return {
     async list(actor, filter) {
-      const policy = await deps.policies.get(actor.orgId);
-      return deps.catalogue
-        .list()
+      const [policy, external] = await Promise.all([deps.policies.get(actor.orgId), deps.sources.list(actor.orgId)]);
+      return [...deps.catalogue.list(), ...external]
         .filter((t) => (!filter.category || t.category === filter.category) && (!filter.risk || t.risk === filter.risk))
         .map((t) => summarize(t, policy));
     },
     async describe(actor, name) {
-      const tool = deps.catalogue.get(name);
+      const tool = deps.catalogue.get(name) ?? (await deps.sources.resolve(actor.orgId, name));
       if (!tool) throw new ToolNotFound(name);
       const policy = await deps.policies.get(actor.orgId);
       return { ...summarize(tool, policy), inputSchema: deps.catalogue.inputSchema(tool) };
