@@ -4,6 +4,7 @@ import type { Jobs } from '../../plugins/jobs.ts';
 import { createFindingsService, type FindingsService } from './findings.service.ts';
 import { findingsRoutes } from './findings.routes.ts';
 import { DOMAINS } from './findings.tables.ts';
+import { createRunSynthesizer } from './findings.synthesis.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,14 @@ export async function registerFindings(app: FastifyInstance, deps: { cloud: Clou
     jobs: app.jobs,
     events: app.events,
     cloud: deps.cloud,
+    synthesize: createRunSynthesizer({
+      log: app.log,
+      // The org's default model when a real provider is configured; the offline model writes no prose.
+      model: async () => {
+        const resolved = await app.models.resolve(await app.models.defaultModelId());
+        return resolved.info.offline ? null : { model: resolved.model, id: resolved.info.id };
+      },
+    }),
     ...(app.hasDecorator('webhooks') ? { emit: (orgId, type, data) => app.webhooks.emit(orgId, type, data) } : {}),
   });
   app.decorate('findings', service);

@@ -38,6 +38,11 @@ export async function setRun(
     .execute();
 }
 
+/** Replaces a finished run's summary (the optional AI pass, after the run committed). */
+export async function setRunSummary(ex: Executor, orgId: string, id: string, summary: string, stats: string): Promise<void> {
+  await ex.updateTable('advisor_runs').set({ summary, stats }).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
 export async function findRun(ex: Executor, orgId: string, id: string): Promise<RunRow | undefined> {
   return ex.selectFrom('advisor_runs').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }

@@ -12,6 +12,7 @@ import { analysers as defaultAnalysers, type Analyser } from './analysers/index.
 import * as repo from './findings.repository.ts';
 import type { FindingRow } from './findings.repository.ts';
 import { DOMAINS, type Domain, type FindingStatus } from './findings.tables.ts';
+import type { RunSynthesizer } from './findings.synthesis.ts';
 
 declare module '../../plugins/jobs.ts' {
   interface JobMap {
@@ -45,6 +46,8 @@ export interface FindingsDeps {
   /** Webhook producer for `finding.created`. */
   emit?: (orgId: string, type: 'finding.created', data: unknown) => Promise<unknown>;
   analysers?: Record<Domain, Analyser>;
+  /** The optional AI pass that rewrites a finished run's summary. */
+  synthesize?: RunSynthesizer;
 }
 
 /** A finding as the API shows it. */
@@ -107,20 +110,29 @@ export function createFindingsService(deps: FindingsDeps) {
       await deps.events.publish('advisor.run', { orgId, runId, domain, status: 'running' });
       try {
         const found = await analysers[domain](deps.cloud.forOrg(orgId));
-        const { inserted, resolved, saving } = await withTenant(db(), orgId, async (tx) => {
+        const { inserted, resolved, saving, summary, stats } = await withTenant(db(), orgId, async (tx) => {
           const up = await repo.upsertFindings(tx, orgId, runId, found);
           const resolved = await repo.resolveMissing(tx, orgId, domain, runId);
           const saving = Math.round(found.reduce((s, f) => s + f.monthlySaving, 0) * 100) / 100;
           const summary = found.length
             ? `${found.length} ${domain} finding(s): ${up.inserted.length} new, ${resolved} resolved${saving ? `, about $${saving.toFixed(2)}/month to save` : ''}.`
             : `No ${domain} findings.`;
-          await repo.setRun(tx, orgId, runId, {
-            status: 'completed',
-            summary,
-            stats: json({ found: found.length, created: up.inserted.length, resolved, saving }),
-          });
-          return { inserted: up.inserted, resolved, saving };
+          const stats = { found: found.length, created: up.inserted.length, resolved, saving, summarySource: 'rules' };
+          await repo.setRun(tx, orgId, runId, { status: 'completed', summary, stats: json(stats) });
+          return { inserted: up.inserted, resolved, saving, summary, stats };
         });
+        // The optional AI pass runs after the commit (never a model call inside a transaction).
+        const synthesized = deps.synthesize ? await deps.synthesize({ domain, findings: found, rulesSummary: summary }) : null;
+        if (synthesized)
+          await withTenant(db(), orgId, (tx) =>
+            repo.setRunSummary(
+              tx,
+              orgId,
+              runId,
+              synthesized.summary,
+              json({ ...stats, summarySource: 'ai', summaryModel: synthesized.model }),
+            ),
+          );
         await deps.events.publish('advisor.run', {
           orgId,
           runId,
