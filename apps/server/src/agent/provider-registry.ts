@@ -4,10 +4,12 @@ import { createAzure } from '@ai-sdk/azure';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { generateText } from 'ai';
 import { LRUCache } from 'lru-cache';
-import { BadRequest } from '../errors.ts';
+import { BadRequest, NotFound } from '../errors.ts';
 import type { ProviderRow } from '../modules/ai-providers/ai-providers.repository.ts';
 import type { ModelInfo } from '../modules/ai-providers/ai-providers.schemas.ts';
+import type { ProviderType } from '../modules/ai-providers/ai-providers.tables.ts';
 import type { AiProvidersService } from '../modules/ai-providers/ai-providers.service.ts';
 import { createOciSigningFetch, ociGenAiBaseUrl, type OciAuth } from './oci-signing.ts';
 
@@ -25,6 +27,99 @@ export interface ProviderRegistryDeps {
   fetch?: typeof fetch;
 }
 
+/** What a client is built from: a stored provider row, or the unsaved form of an admin's live test. */
+export interface ProviderSpec {
+  id: string;
+  type: ProviderType;
+  baseUrl: string | null;
+  region: string | null;
+  apiKey: string | null;
+  options: Record<string, string>;
+}
+
+/** Builds the AI SDK model factory of one provider (no network until a model is called). */
+export function buildClient(
+  spec: ProviderSpec,
+  deps: { offline: () => LanguageModelV4; fetch?: typeof fetch },
+): (model: string) => LanguageModelV4 {
+  const apiKey = spec.apiKey ?? undefined;
+  const f = deps.fetch;
+  const common = { ...(apiKey ? { apiKey } : {}), ...(f ? { fetch: f } : {}) };
+  const opts = spec.options;
+  const baseURL = spec.baseUrl ? { baseURL: spec.baseUrl } : {};
+  switch (spec.type) {
+    case 'openai':
+      return createOpenAI({ ...common, ...baseURL }).chat;
+    case 'anthropic':
+      return createAnthropic({ ...common, ...baseURL });
+    case 'google':
+      return createGoogleGenerativeAI({ ...common, ...baseURL });
+    case 'azure':
+      return createAzure({ ...common, ...(opts.resourceName ? { resourceName: opts.resourceName } : {}), ...baseURL }).chat;
+    case 'openai-compatible':
+      return createOpenAICompatible({ name: spec.id, baseURL: spec.baseUrl ?? '', ...common }).chatModel;
+    case 'oci': {
+      const auth: OciAuth =
+        opts.auth === 'instance'
+          ? { kind: 'instance' }
+          : opts.auth === 'resource'
+            ? { kind: 'resource' }
+            : { kind: 'config', ...(opts.configFile ? { file: opts.configFile } : {}), ...(opts.profile ? { profile: opts.profile } : {}) };
+      const signed = apiKey ? f : createOciSigningFetch(auth, f ?? fetch);
+      return createOpenAICompatible({
+        name: 'oci-genai',
+        baseURL: spec.baseUrl ?? ociGenAiBaseUrl(spec.region ?? 'us-chicago-1'),
+        ...(apiKey ? { apiKey } : {}),
+        ...(signed ? { fetch: signed } : {}),
+        ...(opts.compartmentId ? { headers: { 'opc-compartment-id': opts.compartmentId } } : {}),
+      }).chatModel;
+    }
+    case 'offline':
+      return () => deps.offline();
+  }
+}
+
+/** The answer of a live connection test. */
+export interface ConnectionTest {
+  ok: boolean;
+  message: string;
+  checked: 'live';
+  latencyMs: number;
+}
+
+/**
+ * Asks the model for a one-word reply with a deadline: proves the URL, the credentials and the
+ * model name together. The message never contains the API key.
+ */
+export async function testConnection(
+  spec: ProviderSpec,
+  model: string,
+  deps: { offline: () => LanguageModelV4; fetch?: typeof fetch; timeoutMs?: number },
+): Promise<ConnectionTest> {
+  const started = performance.now();
+  const latency = () => Math.round(performance.now() - started);
+  try {
+    const { text } = await generateText({
+      model: buildClient(spec, deps)(model),
+      prompt: 'Reply with the single word OK.',
+      maxOutputTokens: 16,
+      maxRetries: 0,
+      abortSignal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
+    });
+    const reply = text.trim().slice(0, 60);
+    return {
+      ok: true,
+      message: `Connected: ${model} answered${reply ? ` "${reply}"` : ''} in ${latency()} ms`,
+      checked: 'live',
+      latencyMs: latency(),
+    };
+  } catch (err) {
+    let message = err instanceof Error ? err.message : String(err);
+    if (spec.apiKey) message = message.split(spec.apiKey).join('***');
+    return { ok: false, message: `Could not use ${model}: ${message.slice(0, 300)}`, checked: 'live', latencyMs: latency() };
+  }
+}
+
 /**
  * Resolves `providerId:model` to an AI SDK model: the model the user picked is the model used.
  * Only enabled models resolve (the list comes from the cache — no DB query when warm); built
@@ -37,57 +132,17 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     const key = `${row.id}@${new Date(row.updated_at).getTime()}`;
     const hit = clients.get(key);
     if (hit) return hit;
-    const apiKey = deps.providers.apiKeyOf(row) ?? undefined;
-    const f = deps.fetch;
-    const common = { ...(apiKey ? { apiKey } : {}), ...(f ? { fetch: f } : {}) };
-    const opts = row.options as Record<string, string>;
-    let make: (model: string) => LanguageModelV4;
-    switch (row.type) {
-      case 'openai':
-        make = createOpenAI({ ...common, ...(row.base_url ? { baseURL: row.base_url } : {}) }).chat;
-        break;
-      case 'anthropic':
-        make = createAnthropic({ ...common, ...(row.base_url ? { baseURL: row.base_url } : {}) });
-        break;
-      case 'google':
-        make = createGoogleGenerativeAI({ ...common, ...(row.base_url ? { baseURL: row.base_url } : {}) });
-        break;
-      case 'azure':
-        make = createAzure({
-          ...common,
-          ...(opts.resourceName ? { resourceName: opts.resourceName } : {}),
-          ...(row.base_url ? { baseURL: row.base_url } : {}),
-        }).chat;
-        break;
-      case 'openai-compatible':
-        make = createOpenAICompatible({ name: row.id, baseURL: row.base_url ?? '', ...common }).chatModel;
-        break;
-      case 'oci': {
-        const auth: OciAuth =
-          opts.auth === 'instance'
-            ? { kind: 'instance' }
-            : opts.auth === 'resource'
-              ? { kind: 'resource' }
-              : {
-                  kind: 'config',
-                  ...(opts.configFile ? { file: opts.configFile } : {}),
-                  ...(opts.profile ? { profile: opts.profile } : {}),
-                };
-        const baseURL = row.base_url ?? ociGenAiBaseUrl(row.region ?? 'us-chicago-1');
-        const signed = apiKey ? f : createOciSigningFetch(auth, f ?? fetch);
-        make = createOpenAICompatible({
-          name: 'oci-genai',
-          baseURL,
-          ...(apiKey ? { apiKey } : {}),
-          ...(signed ? { fetch: signed } : {}),
-          ...(opts.compartmentId ? { headers: { 'opc-compartment-id': opts.compartmentId } } : {}),
-        }).chatModel;
-        break;
-      }
-      case 'offline':
-        make = () => deps.offline();
-        break;
-    }
+    const make = buildClient(
+      {
+        id: row.id,
+        type: row.type,
+        baseUrl: row.base_url,
+        region: row.region,
+        apiKey: deps.providers.apiKeyOf(row) ?? null,
+        options: row.options as Record<string, string>,
+      },
+      { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
+    );
     clients.set(key, make);
     return make;
   }
@@ -101,6 +156,28 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       const models = await deps.providers.enabledModels();
       const online = models.find((m) => m.default && !m.offline);
       return (online ?? models.find((m) => m.default) ?? models[0])?.id ?? 'offline:offline';
+    },
+
+    /** Live test of an unsaved provider (the admin form's "Test" button, the setup wizard). */
+    test(spec: ProviderSpec, model: string): Promise<ConnectionTest> {
+      return testConnection(spec, model, { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    },
+
+    /** Live test of a saved provider with its stored key; `model` defaults to its default model. */
+    async testStored(id: string, model?: string): Promise<ConnectionTest> {
+      const row = await deps.providers.providerRow(id);
+      if (!row) throw new NotFound(`AI provider ${id}`);
+      const chosen = model ?? row.default_model ?? row.models[0];
+      if (!chosen) throw new BadRequest('model: the provider lists no models; name one to test');
+      const spec: ProviderSpec = {
+        id: row.id,
+        type: row.type,
+        baseUrl: row.base_url,
+        region: row.region,
+        apiKey: deps.providers.apiKeyOf(row),
+        options: row.options as Record<string, string>,
+      };
+      return testConnection(spec, chosen, { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     },
 
     /** Resolves a model id; unknown or disabled → 400 naming the field `model`. */

@@ -42,5 +42,5 @@ export async function registerAiProviders(app: FastifyInstance, ctx: ModuleConte
     const n = await service.seed(ctx.config);
     if (n > 0) app.log.info({ providers: n }, 'ai providers: seeded on first boot');
   });
-  await aiProvidersRoutes(app, service);
+  await aiProvidersRoutes(app, service, registry);
 }

@@ -2,7 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LIMITS } from '@cloudnow/shared';
-import { createProviderBody, modelInfo, providerView, updateProviderBody } from './ai-providers.schemas.ts';
+import {
+  connectionTestView,
+  createProviderBody,
+  modelInfo,
+  providerView,
+  testProviderBody,
+  testStoredProviderBody,
+  updateProviderBody,
+} from './ai-providers.schemas.ts';
+import type { ProviderRegistry } from '../../agent/provider-registry.ts';
 import type { AiProvidersService } from './ai-providers.service.ts';
 
 const error = z.object({ code: z.string(), message: z.string() });
@@ -13,8 +22,48 @@ const page = z.object({
 });
 
 /** GET /api/models (public) and the admin CRUD under /api/admin/ai-providers (admin:settings). */
-export async function aiProvidersRoutes(app: FastifyInstance, service: AiProvidersService): Promise<void> {
+export async function aiProvidersRoutes(
+  app: FastifyInstance,
+  service: AiProvidersService,
+  registry: Pick<ProviderRegistry, 'test' | 'testStored'>,
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const testLimit = { max: 10, timeWindow: 60_000 };
+
+  r.post(
+    '/api/admin/ai-providers/test',
+    {
+      config: { permission: 'admin:settings', rateLimit: testLimit },
+      schema: {
+        tags: ['admin'],
+        summary: 'Live test of an unsaved provider',
+        body: testProviderBody,
+        response: { 200: connectionTestView, 400: error },
+      },
+    },
+    async (req) => {
+      const { model, ...p } = req.body;
+      return registry.test(
+        { id: 'test', type: p.type, baseUrl: p.baseUrl ?? null, region: p.region ?? null, apiKey: p.apiKey ?? null, options: p.options },
+        model,
+      );
+    },
+  );
+
+  r.post(
+    '/api/admin/ai-providers/:id/test',
+    {
+      config: { permission: 'admin:settings', rateLimit: testLimit },
+      schema: {
+        tags: ['admin'],
+        summary: 'Live test of a saved provider',
+        params: idParams,
+        body: testStoredProviderBody,
+        response: { 200: connectionTestView, 400: error, 404: error },
+      },
+    },
+    async (req) => registry.testStored(req.params.id, req.body.model),
+  );
 
   r.get(
     '/api/models',

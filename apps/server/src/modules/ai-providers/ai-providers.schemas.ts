@@ -59,3 +59,20 @@ export const modelInfo = z.object({
   default: z.boolean(),
 });
 export type ModelInfo = z.infer<typeof modelInfo>;
+
+/** Body of POST /api/admin/ai-providers/test: an unsaved provider and the model to try. */
+export const testProviderBody = z.strictObject({
+  type: z.enum(PROVIDER_TYPES),
+  baseUrl: z.string().url().max(500).nullish(),
+  region: z.string().min(1).max(50).nullish(),
+  apiKey: z.string().min(1).max(4000).nullish(),
+  options: z.record(z.string().max(100), z.string().max(500)).default({}),
+  model: modelId,
+});
+export type TestProviderInput = z.infer<typeof testProviderBody>;
+
+/** Body of POST /api/admin/ai-providers/:id/test: the model to try (default: the provider's default). */
+export const testStoredProviderBody = z.strictObject({ model: modelId.optional() });
+
+/** A live connection test's answer (never contains the key). */
+export const connectionTestView = z.object({ ok: z.boolean(), message: z.string(), checked: z.literal('live'), latencyMs: z.number() });

@@ -33,7 +33,15 @@ const perMinute = (max: number) => ({ max, timeWindow: 60_000 });
 export async function setupRoutes(app: FastifyInstance, opts: { config: Config }): Promise<void> {
   const token = new SetupToken();
   app.decorate('setupToken', token);
-  const deps: setup.SetupDeps = { db: () => app.db, cache: app.cache, settings: app.settings, auth: app.auth, token };
+  const deps: setup.SetupDeps = {
+    db: () => app.db,
+    cache: app.cache,
+    settings: app.settings,
+    auth: app.auth,
+    token,
+    providers: () => app.aiProviders,
+    models: () => app.models,
+  };
   // Issued at once (so it exists as soon as the routes do), dropped if setup turns out complete;
   // printed only while it is needed.
   const issued = token.issue();
@@ -93,7 +101,7 @@ export async function setupRoutes(app: FastifyInstance, opts: { config: Config }
       preValidation: requireToken,
       schema: { tags: ['setup'], body: aiTestBody, response: { 200: aiTestResult, ...errors } },
     },
-    async (req) => setup.testAi(req.body),
+    async (req) => setup.testAi(deps, req.body),
   );
   r.post(
     '/api/setup/complete',

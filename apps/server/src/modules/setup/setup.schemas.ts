@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/auth.instance.ts';
 
-/** AI provider types the wizard knows (the AI providers module owns the full list later). */
-export const PROVIDER_TYPES = ['oci', 'openai', 'openai-compatible', 'anthropic', 'google', 'azure-openai'] as const;
+/** AI provider types the wizard can configure (every provider type but the built-in offline one). */
+export const PROVIDER_TYPES = ['oci', 'openai', 'openai-compatible', 'anthropic', 'google', 'azure'] as const;
 
 export const statusSchema = z.object({
   setupComplete: z.boolean(),
@@ -36,7 +36,9 @@ export const aiChoiceBody = z.discriminatedUnion('kind', [
     kind: z.literal('provider'),
     providerType: z.enum(PROVIDER_TYPES),
     baseUrl: baseUrl.nullable().default(null),
-    model: z.string().max(200).nullable().default(null),
+    region: z.string().min(1).max(50).nullable().default(null),
+    model: z.string().min(1).max(200),
+    apiKey: z.string().min(1).max(4000).optional(),
   }),
 ]);
 
@@ -44,7 +46,10 @@ export const aiTestBody = z.object({
   providerType: z.enum(PROVIDER_TYPES),
   apiKey: z.string().max(4000).optional(),
   baseUrl: baseUrl.optional(),
+  region: z.string().min(1).max(50).optional(),
+  model: z.string().min(1).max(200),
 });
 
-export const aiTestResult = z.object({ ok: z.boolean(), message: z.string(), checked: z.literal('format') });
+/** `format` when the input could not be tried (a required value missing); `live` after a real call. */
+export const aiTestResult = z.object({ ok: z.boolean(), message: z.string(), checked: z.enum(['format', 'live']) });
 export const okSchema = z.object({ ok: z.literal(true) });

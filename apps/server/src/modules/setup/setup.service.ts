@@ -7,14 +7,17 @@ import type { z } from 'zod';
 import type { Cache } from '../../plugins/cache.ts';
 import type { DB } from '../../db/schema.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { Conflict } from '../../errors.ts';
+import { BadRequest, Conflict } from '../../errors.ts';
+import type { Actor } from '@cloudnow/shared';
 import type { AuthManager } from '../../plugins/auth.ts';
 import { recordAdminChange, type SetupActor } from '../admin-audit/admin-audit.service.ts';
 import { setupBypass } from '../auth/auth.instance.ts';
 import { invalidateMemberships } from '../orgs/memberships.ts';
 import { insertMember, insertOrg } from '../orgs/orgs.repository.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import type { aiChoiceBody, aiTestBody, createAdminBody } from './setup.schemas.ts';
+import type { aiChoiceBody, aiTestBody, createAdminBody, PROVIDER_TYPES } from './setup.schemas.ts';
+import type { AiProvidersService } from '../ai-providers/ai-providers.service.ts';
+import type { ProviderRegistry } from '../../agent/provider-registry.ts';
 import type { SetupToken } from './setup.token.ts';
 
 /** What the setup services need. */
@@ -24,6 +27,10 @@ export interface SetupDeps {
   settings: SettingsService;
   auth: Pick<AuthManager, 'api'>;
   token: SetupToken;
+  /** The AI providers module (registered after setup; resolved on use). */
+  providers: () => Pick<AiProvidersService, 'create' | 'update' | 'get'>;
+  /** Live connection tests. */
+  models: () => Pick<ProviderRegistry, 'test'>;
 }
 
 /** The first admin (oldest admin membership of the default org), if any. */
@@ -84,33 +91,82 @@ export async function createAdmin(deps: SetupDeps, input: z.infer<typeof createA
 }
 
 /** Stores the AI choice (no secrets) for the AI providers module to take over. Needs the admin first. */
+const PROVIDER_NAMES: Record<(typeof PROVIDER_TYPES)[number], string> = {
+  oci: 'OCI Generative AI',
+  openai: 'OpenAI',
+  'openai-compatible': 'OpenAI-compatible',
+  anthropic: 'Anthropic',
+  google: 'Google Gemini',
+  azure: 'Azure OpenAI',
+};
+
+/**
+ * Records the wizard's AI choice. A provider choice is saved as a real AI provider (key sealed,
+ * the chosen model its default; id = the provider type, updated if the wizard runs the step again);
+ * the setting keeps the choice without the key.
+ */
 export async function chooseAi(deps: SetupDeps, choice: z.infer<typeof aiChoiceBody>): Promise<void> {
   const admin = await firstAdmin(deps);
   if (!admin) throw new Conflict('Create the admin account first');
+  if (choice.kind === 'provider') {
+    if (choice.providerType === 'openai-compatible' && !choice.baseUrl) throw new BadRequest('baseUrl: required for openai-compatible');
+    if (choice.providerType === 'oci' && !choice.region) throw new BadRequest('region: required for OCI Generative AI');
+    const actor: Actor = { userId: admin.userId, orgId: admin.orgId, role: 'admin', permissions: ['admin:all'], via: 'session' };
+    const fields = {
+      name: PROVIDER_NAMES[choice.providerType],
+      baseUrl: choice.baseUrl,
+      region: choice.region,
+      models: [choice.model],
+      defaultModel: choice.model,
+      options: {},
+      enabled: true,
+      ...(choice.apiKey ? { apiKey: choice.apiKey } : {}),
+    };
+    const providers = deps.providers();
+    const exists = await providers.get(choice.providerType).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await providers.update(actor, choice.providerType, fields);
+    else await providers.create(actor, { id: choice.providerType, type: choice.providerType, ...fields });
+  }
+  const recorded =
+    choice.kind === 'offline'
+      ? choice
+      : { kind: choice.kind, providerType: choice.providerType, baseUrl: choice.baseUrl, model: choice.model };
   await withTenant(deps.db(), admin.orgId, async (tx) => {
-    await deps.settings.write({ 'setup.ai_provider': choice }, admin.userId, tx);
+    await deps.settings.write({ 'setup.ai_provider': recorded }, admin.userId, tx);
     await recordAdminChange(tx, admin, {
       action: 'setup.ai_provider',
       targetType: 'settings',
       targetId: 'setup.ai_provider',
-      after: choice,
+      after: recorded,
     });
   });
   await deps.settings.invalidate();
 }
 
 /**
- * STUB — a format check only, no network call (the AI providers module replaces it with a real
- * connection test): `oci` uses the instance's default auth; the others need a key of ≥ 20
- * characters; `openai-compatible` needs a base URL.
+ * The wizard's "Test" button: a live call to the provider with the chosen model (the key never
+ * appears in the answer). Values a provider cannot work without are reported without a call.
  */
-export function testAi(input: z.infer<typeof aiTestBody>) {
-  const checked = 'format' as const;
-  if (input.providerType === 'oci') return { ok: true, message: 'OCI Generative AI uses the default OCI authentication', checked };
+export async function testAi(deps: Pick<SetupDeps, 'models'>, input: z.infer<typeof aiTestBody>) {
   if (input.providerType === 'openai-compatible' && !input.baseUrl)
-    return { ok: false, message: 'baseUrl: required for openai-compatible', checked };
-  if ((input.apiKey ?? '').length < 20) return { ok: false, message: 'apiKey: looks too short (at least 20 characters)', checked };
-  return { ok: true, message: 'The settings look well-formed (no connection was attempted)', checked };
+    return { ok: false, message: 'baseUrl: required for openai-compatible', checked: 'format' as const };
+  if (input.providerType === 'oci' && !input.region && !input.baseUrl)
+    return { ok: false, message: 'region: required for OCI Generative AI', checked: 'format' as const };
+  const { ok, message, checked } = await deps.models().test(
+    {
+      id: 'setup-test',
+      type: input.providerType,
+      baseUrl: input.baseUrl ?? null,
+      region: input.region ?? null,
+      apiKey: input.apiKey ?? null,
+      options: {},
+    },
+    input.model,
+  );
+  return { ok, message, checked };
 }
 
 /** Completes setup (admin + AI choice required) and invalidates the token. */
