@@ -23,6 +23,11 @@ export const setupBypass = new AsyncLocalStorage<true>();
 export interface AuthPolicies {
   /** Throws an APIError when this sign-up is not allowed (setup pending, sign-up disabled, domain, terms). */
   checkSignUp(body: Record<string, unknown>): Promise<void>;
+  /**
+   * Before any user row is written (email sign-up and SSO first login alike): throws when the
+   * portal's allowed domains exclude the email (an invitation for it overrides).
+   */
+  checkNewUser(user: { email: string }): Promise<void>;
   /** After a user row exists (not during setup): e.g. join the default org. */
   onUserCreated(user: { id: string; email: string }): Promise<void>;
   /** The org a new session starts in (the user's first membership), or null. */
@@ -114,6 +119,9 @@ export function createAuthInstance(o: AuthInstanceOptions) {
     databaseHooks: {
       user: {
         create: {
+          before: async (user) => {
+            if (!setupBypass.getStore()) await policies.checkNewUser({ email: user.email });
+          },
           after: async (user) => {
             if (!setupBypass.getStore()) await policies.onUserCreated({ id: user.id, email: user.email });
           },

@@ -65,6 +65,14 @@ export function createAuthPolicies(deps: {
         });
       }
     },
+    async checkNewUser(user) {
+      const allowed = await deps.settings.get('portal.allowed_domains');
+      if (allowed.length === 0) return;
+      const email = user.email.trim().toLowerCase();
+      const domain = email.split('@')[1] ?? '';
+      if (allowed.includes(domain) || (await hasPendingInvitation(deps.db(), email))) return;
+      throw new APIError('FORBIDDEN', { code: 'DOMAIN_NOT_ALLOWED', message: `email: the domain "${domain}" may not sign up here` });
+    },
     async onUserCreated(user) {
       const orgId = await deps.settings.get('portal.default_org_id');
       if (!orgId || (await hasPendingInvitation(deps.db(), user.email))) return;

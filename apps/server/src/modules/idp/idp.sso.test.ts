@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg } from '../../../test/factories.ts';
-import { cookieHeader, loginAs } from '../../../test/auth.ts';
+import { cookieHeader, loginAs, setSettings } from '../../../test/auth.ts';
 import type { TestApp } from '../../../test/harness.ts';
 import { buildIdpTestApp, type IdpTestApp } from './idp.test-support.ts';
 import { followToCallback, startOidcStandIn, type Accounts, type OidcStandIn } from './idp.oidc-stand-in.ts';
@@ -22,6 +22,7 @@ const accounts: Accounts = {
   ann: { email: 'ann@acme.example', name: 'Ann Admin', groups: ['CloudNow Admins'], tenant: 'acme' },
   otto: { email: 'otto@acme.example', name: 'Otto Ops', groups: ['Ops'], tenant: 'acme' },
   vic: { email: 'vic@else.example', name: 'Vic Viewer', groups: ['Everyone'], tenant: 'elsewhere' },
+  eve: { email: 'eve@outside.example', name: 'Eve Outside', groups: ['CloudNow Admins'], tenant: 'acme' },
 };
 
 /**
@@ -146,5 +147,19 @@ describe('SSO sign-in through Better Auth', () => {
       t.app.inject({ method: 'PATCH', url: `/api/admin/idp/${providerId}`, headers: admin, payload: { enabled: true } }),
     );
     expect((await ssoLogin('ann')).status).toBe(302);
+  });
+
+  it("refuses a first SSO login from a domain outside the portal's allowed domains, writing no user", async () => {
+    await setSettings(t as TestApp, { 'portal.allowed_domains': ['acme.example'] });
+    try {
+      const refused = await ssoLogin('eve');
+      expect(refused.cookie).not.toMatch(/session_token=[^;]+/);
+      expect(refused.location ?? '').toMatch(/error/);
+      expect(await t.db.selectFrom('users').select('id').where('email', '=', 'eve@outside.example').execute()).toHaveLength(0);
+      // People of an allowed domain, and existing users, still sign in.
+      expect(await me((await ssoLogin('otto')).cookie)).toMatchObject({ orgId: orgs.acme });
+    } finally {
+      await setSettings(t as TestApp, { 'portal.allowed_domains': [] });
+    }
   });
 });
