@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { Button } from '../ui.tsx';
 import { MarkdownText } from './markdown.tsx';
+import { rowsOf } from './result-view.tsx';
 import { ToolCard } from './tool-card.tsx';
 
 const SUGGESTIONS = ['List my instances', 'List my buckets and VCNs', 'What did I spend in the last 30 days?', 'Show security findings'];
@@ -66,7 +67,7 @@ export function Conversation({
   const [input, setInput] = useState('');
   const busy = status === 'submitted' || status === 'streaming';
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const endRef = useRef<HTMLDivElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const sentFirst = useRef(initialMessages.length > 0);
 
   const send = useCallback(
@@ -101,7 +102,8 @@ export function Conversation({
   }, [initialPrompt, send]);
 
   useEffect(() => {
-    endRef.current?.scrollIntoView({ block: 'end' });
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
   }, [messages, status]);
 
   useEffect(() => {
@@ -134,7 +136,7 @@ export function Conversation({
 
   return (
     <div className="conversation">
-      <div className="messages" role="log" aria-live="polite" aria-label="Conversation">
+      <div className="messages" ref={logRef} role="log" aria-live="polite" aria-label="Conversation">
         {visible.length === 0 ? (
           <div className="chat-empty">
             <h2>Hi, I’m Charlie.</h2>
@@ -165,7 +167,6 @@ export function Conversation({
             {errorText(error)}
           </div>
         ) : null}
-        <div ref={endRef} />
       </div>
       <form
         className="composer"
@@ -212,6 +213,7 @@ function Message({
   onDecide: (approvalId: string, approved: boolean, reason: string) => void;
 }) {
   const meta = message.metadata as { status?: string } | undefined;
+  const showsTable = message.parts.some((p) => isToolUIPart(p) && p.state === 'output-available' && rowsOf(p.output) !== null);
   return (
     <div className={`msg msg-${message.role}`}>
       <span className="sr-only">{message.role === 'user' ? 'You said:' : 'Charlie said:'}</span>
@@ -222,7 +224,7 @@ function Message({
               {part.text}
             </p>
           ) : (
-            <MarkdownText key={i} text={part.text} />
+            <MarkdownText key={i} text={part.text} omitTables={showsTable} />
           );
         if (part.type === 'reasoning')
           return part.text ? (

@@ -51,7 +51,21 @@ function columnsOf(rows: Row[]): string[] {
   return ordered.slice(0, MAX_COLUMNS);
 }
 
+const LABELS: Record<string, string> = {
+  displayName: 'Name',
+  lifecycleState: 'State',
+  ocpus: 'OCPUs',
+  memoryGb: 'Memory (GB)',
+  availabilityDomain: 'Availability domain',
+  timeCreated: 'Created',
+  cidrBlock: 'CIDR',
+  dbWorkload: 'Workload',
+  id: 'ID',
+};
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 const label = (key: string) =>
+  LABELS[key] ??
   key
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/_/g, ' ')
@@ -64,6 +78,7 @@ function Cell({ k, v }: { k: string; v: unknown }) {
   if (STATE_KEYS.has(k) && typeof v === 'string') return <Badge tone={stateTone(v)}>{v}</Badge>;
   if (Array.isArray(v)) return <>{v.map((x) => (isScalar(x) ? String(x) : JSON.stringify(x))).join(', ')}</>;
   if (typeof v === 'string' && v.startsWith('ocid1.')) return <code title={v}>…{v.slice(-12)}</code>;
+  if (typeof v === 'string' && ISO.test(v)) return <time dateTime={v}>{new Date(v).toLocaleDateString()}</time>;
   return <>{String(v)}</>;
 }
 

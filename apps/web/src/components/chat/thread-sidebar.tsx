@@ -115,7 +115,7 @@ function ThreadItem({ thread, active, onDeleted }: { thread: ThreadSummary; acti
             ✎
           </button>
           <button type="button" className="icon-btn" aria-label={`Delete ${name}`} title="Delete" onClick={() => setMode('confirm')}>
-            🗑
+            ×
           </button>
         </div>
       )}

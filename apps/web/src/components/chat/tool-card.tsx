@@ -16,6 +16,7 @@ const STATE_LABEL: Record<AnyToolPart['state'], [string, 'neutral' | 'good' | 'w
 };
 
 const pretty = (name: string) => name.replace(/_/g, ' ');
+const isShort = (v: unknown) => JSON.stringify(v ?? null).length < 4000;
 
 /**
  * One tool call in the conversation: name, state, arguments (collapsible) and the result — lists
@@ -32,7 +33,8 @@ export function ToolCard({
 }) {
   const name = getToolName(part);
   const [label, tone] = STATE_LABEL[part.state];
-  const hasList = part.state === 'output-available' && rowsOf(part.output) !== null;
+  // Results are shown open (a list as a table, a resource as its fields); large raw JSON starts folded.
+  const openResult = part.state === 'output-available' && (rowsOf(part.output) !== null || isShort(part.output));
   const approved = part.approval?.approved;
   return (
     <article className={`tool-card tool-${part.state}`} aria-label={`Tool ${name}`}>
@@ -61,7 +63,7 @@ export function ToolCard({
         <p className="muted tool-note">{part.approval.approved ? 'Approved — running the tool…' : 'Denied — telling Charlie…'}</p>
       ) : null}
       {part.state === 'output-available' ? (
-        <details className="tool-section" open={hasList || undefined}>
+        <details className="tool-section" open={openResult || undefined}>
           <summary>Result</summary>
           <ResultView value={part.output} caption={`${pretty(name)} result`} />
         </details>
