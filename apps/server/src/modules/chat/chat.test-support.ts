@@ -127,10 +127,13 @@ export function slowModel(opts: { n?: number; delayMs?: number; text?: (i: numbe
   return { model, state };
 }
 
-/** Makes every turn of `t` use `model` (the LLM is the process edge tests may mock). */
-export function useModel(t: TestApp, model: LanguageModelV4): void {
-  const original = t.app.models.resolve.bind(t.app.models);
-  t.app.models.resolve = async (id: string) => ({ ...(await original(id)), model });
+/** Makes every turn of `t` use `model` (the LLM is the process edge tests may mock); returns the undo. */
+export function useModel(t: TestApp, model: LanguageModelV4): () => void {
+  const original = t.app.models.resolve;
+  t.app.models.resolve = async (id: string) => ({ ...(await original.call(t.app.models, id)), model });
+  return () => {
+    t.app.models.resolve = original;
+  };
 }
 
 /** Waits until the thread's newest assistant message is saved; returns it. */
