@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { UIMessage } from 'ai';
+import { simulateReadableStream, type UIMessage } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
+import type { LanguageModelV4, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import type { TestApp } from '../../../test/harness.ts';
 
 /** A parsed UI message stream chunk. */
@@ -86,4 +88,66 @@ export function openChatSocket(port: number, headers: Record<string, string>, pa
   req.on('error', () => {});
   req.end(body);
   return { started, received: () => received, destroy: () => req.destroy() };
+}
+
+/** A slow mock model: `n` text deltas, `delayMs` apart; `pulled` counts the parts the consumer pulled. */
+export function slowModel(opts: { n?: number; delayMs?: number; text?: (i: number) => string } = {}) {
+  const n = opts.n ?? 50;
+  const text = opts.text ?? ((i: number) => `word${i} `);
+  const state = { pulled: 0 };
+  const usage = {
+    inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: n, text: n, reasoning: 0 },
+  };
+  const model = new MockLanguageModelV4({
+    doStream: async () => {
+      const parts: LanguageModelV4StreamPart[] = [
+        { type: 'stream-start', warnings: [] },
+        { type: 'text-start', id: 't' },
+        ...Array.from({ length: n }, (_, i): LanguageModelV4StreamPart => ({ type: 'text-delta', id: 't', delta: text(i) })),
+        { type: 'text-end', id: 't' },
+        { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
+      ];
+      const reader = simulateReadableStream({ chunks: parts, initialDelayInMs: 0, chunkDelayInMs: opts.delayMs ?? 100 }).getReader();
+      const stream = new ReadableStream<LanguageModelV4StreamPart>(
+        {
+          async pull(controller) {
+            state.pulled++;
+            const { done, value } = await reader.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          },
+          cancel: (reason) => reader.cancel(reason),
+        },
+        { highWaterMark: 0 },
+      );
+      return { stream };
+    },
+  });
+  return { model, state };
+}
+
+/** Makes every turn of `t` use `model` (the LLM is the process edge tests may mock); returns the undo. */
+export function useModel(t: TestApp, model: LanguageModelV4): () => void {
+  const original = t.app.models.resolve;
+  t.app.models.resolve = async (id: string) => ({ ...(await original.call(t.app.models, id)), model });
+  return () => {
+    t.app.models.resolve = original;
+  };
+}
+
+/** Waits until the thread's newest assistant message is saved; returns it. */
+export async function savedAssistant(t: TestApp, threadId: string) {
+  let row: { status: string; parts: Array<{ type: string; text?: string }> } | undefined;
+  for (let i = 0; i < 200 && !row; i++) {
+    row = await t.db
+      .selectFrom('chat_messages')
+      .select(['status', 'parts'])
+      .where('thread_id', '=', threadId)
+      .where('role', '=', 'assistant')
+      .orderBy('seq', 'desc')
+      .executeTakeFirst();
+    if (!row) await new Promise((r) => setTimeout(r, 25));
+  }
+  return row;
 }

@@ -208,6 +208,8 @@ async function stream(deps: TurnDeps, actor: Actor, s: StreamInput): Promise<Tur
     generateMessageId: randomUUID,
     messageMetadata: ({ part }) => (part.type === 'start' || part.type === 'finish' ? s.meta : undefined),
     onError,
+    // Gate refusals ("CODE: message") are written for users; the model sees the same text.
+    redactToolErrors: false,
   });
   const guarded = guardOutput(ui, {
     onTruncate: () => {
