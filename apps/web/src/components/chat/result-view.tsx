@@ -1,4 +1,5 @@
 import { Badge, stateTone } from '../ui.tsx';
+import './result-view.css';
 
 type Row = Record<string, unknown>;
 
