@@ -73,6 +73,8 @@ export const envSchema = z.object({
   MCP_STDIO_COMMANDS: z.string().default('npx,node,uvx,python3'),
   /** Live MCP clients per process at most. */
   MCP_MAX_CLIENTS: z.coerce.number().int().min(1).default(500),
+  /** Server-side limit of one chat response in milliseconds; the model call is aborted at this point. */
+  CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Seeds an OpenAI provider on first boot. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Seeds an Anthropic provider on first boot. */
@@ -152,6 +154,7 @@ export interface Config {
   readonly apiDocs: boolean;
   readonly webhooks: { readonly allowHttpHosts: readonly string[]; readonly retryDelaySeconds: number };
   readonly mcp: { readonly stdioCommands: readonly string[]; readonly maxClients: number };
+  readonly chat: { readonly timeoutMs: number };
   /** The tenancy tools act on: the per-org sandbox, or one OCI tenancy reached through the SDK. */
   readonly cloud:
     | { readonly kind: 'sandbox' }
@@ -303,6 +306,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         .filter(Boolean),
       maxClients: e.MCP_MAX_CLIENTS,
     },
+    chat: { timeoutMs: e.CHAT_TIMEOUT_MS },
     providerSeeds: providerSeeds(e),
     cloud:
       (e.CLOUDNOW_CLOUD ?? (e.OCI_AUTH || e.OCI_CONFIG_FILE ? 'oci' : 'sandbox')) === 'oci'

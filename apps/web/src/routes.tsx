@@ -26,12 +26,11 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { index: true, element: page(() => import('./routes/home.tsx')) },
-      { path: 'chat', element: page(() => import('./routes/chat.tsx')) },
-      { path: 'chat/:threadId', element: page(() => import('./routes/chat.tsx')) },
+      // One route for both, so the open conversation stays mounted when /chat becomes /chat/:id.
+      { path: 'chat/:threadId?', element: page(() => import('./routes/chat.tsx')) },
       { path: 'approvals', element: page(() => import('./routes/approvals.tsx')) },
       { path: 'activity', element: page(() => import('./routes/activity.tsx')) },
-      { path: 'tools', element: page(() => import('./routes/tools.tsx')) },
-      { path: 'tools/:name', element: page(() => import('./routes/tools.tsx')) },
+      { path: 'tools/:name?', element: page(() => import('./routes/tools.tsx')) },
       { path: 'workflows', element: page(() => import('./routes/workflows/list.tsx')) },
       { path: 'workflows/templates', element: page(() => import('./routes/workflows/templates.tsx')) },
       { path: 'workflows/new', element: page(() => import('./routes/workflows/designer.tsx')) },

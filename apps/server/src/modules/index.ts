@@ -23,6 +23,7 @@ import { registerAiProviders } from './ai-providers/ai-providers.module.ts';
 import { registerWebhooks } from './webhooks/webhooks.module.ts';
 import { registerMcp } from './mcp/mcp.module.ts';
 import { registerFindings } from './findings/findings.module.ts';
+import { registerChat } from './chat/chat.module.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
@@ -57,5 +58,6 @@ export async function registerModules(app: FastifyInstance, ctx: ModuleContext):
   registerIdpModule(app, { secret: ctx.secret, ...(ctx.urlGuard ? { guard: ctx.urlGuard } : {}) });
   await app.register(workflowsModule);
   await registerMcp(app, ctx);
+  await registerChat(app, ctx);
   await registerFindings(app, { cloud: { kind: ctx.config.cloud.kind, forOrg: cloud } });
 }

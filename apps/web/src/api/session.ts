@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { hasPermission, type Permission } from '@cloudnow/shared';
 import { api, ApiError } from './client.ts';
 
@@ -17,11 +17,17 @@ export interface AuthSession {
   session: { id: string; expiresAt: string };
 }
 
-/** The current actor, or null when signed out. */
+/**
+ * The current actor, or null when signed out. The Better Auth session is asked first (a 200 with
+ * `null` when signed out), so a signed-out visit makes no failing request.
+ */
 export function useMe() {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: ['me'],
     queryFn: async () => {
+      const session = await qc.fetchQuery({ queryKey: ['auth-session'], queryFn: getSession, staleTime: 5_000 });
+      if (!session) return null;
       try {
         return await api.get<Me>('/api/me');
       } catch (e) {
@@ -34,11 +40,13 @@ export function useMe() {
   });
 }
 
+const getSession = () => api.get<AuthSession | null>('/api/auth/get-session');
+
 /** The signed-in user's profile from Better Auth. */
 export function useAuthSession() {
   return useQuery({
     queryKey: ['auth-session'],
-    queryFn: () => api.get<AuthSession | null>('/api/auth/get-session'),
+    queryFn: getSession,
     staleTime: 60_000,
     retry: false,
   });

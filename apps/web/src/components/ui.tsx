@@ -187,3 +187,26 @@ export function formatDate(value: string | number | Date | null | undefined): st
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString();
 }
+
+/** Tone for an OCI lifecycle state or an execution/approval status (RUNNING, STOPPED, ok, pending…). */
+export function stateTone(state: string): 'neutral' | 'good' | 'warn' | 'bad' | 'info' {
+  const s = state.toUpperCase();
+  if (['RUNNING', 'AVAILABLE', 'ACTIVE', 'OK', 'APPROVED', 'SUCCEEDED', 'COMPLETED', 'ENABLED', 'HEALTHY'].includes(s)) return 'good';
+  if (['STOPPING', 'STARTING', 'PROVISIONING', 'UPDATING', 'PENDING', 'PENDING_APPROVAL', 'CREATING', 'RESTORING', 'SCALING'].includes(s))
+    return 'warn';
+  if (['STOPPED', 'INACTIVE', 'EXPIRED', 'DISABLED'].includes(s)) return 'neutral';
+  if (['TERMINATED', 'TERMINATING', 'FAILED', 'ERROR', 'DENIED', 'INVALID', 'DELETED', 'DELETING', 'UNAVAILABLE'].includes(s)) return 'bad';
+  return 'info';
+}
+
+/** A short relative time ("3 min ago"), falling back to the date. */
+export function timeAgo(value: string | number | Date | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const t = new Date(value).getTime();
+  if (Number.isNaN(t)) return '—';
+  const s = Math.round((Date.now() - t) / 1000);
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(t).toLocaleDateString();
+}

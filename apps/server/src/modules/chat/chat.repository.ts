@@ -188,3 +188,70 @@ export async function touchThread(ex: Executor, orgId: string, threadId: string,
     .where('id', '=', threadId)
     .execute();
 }
+
+/** A stored message as history: the UIMessage fields, oldest first. */
+export interface HistoryMessage {
+  id: string;
+  role: MessageRole;
+  parts: StoredPart[];
+  metadata: Record<string, unknown>;
+  status: MessageStatus;
+  createdAt: string;
+}
+
+/** What one turn needs to start: the org's name, and the thread with its newest messages when it is the user's. */
+export interface TurnContext {
+  orgName: string;
+  thread: ThreadRow | null;
+  history: HistoryMessage[];
+}
+
+/**
+ * The org name, the user's thread and its newest `limit` messages (oldest first) in ONE query: the
+ * thread and a lateral `json_agg` of its messages hang off the org row, so the row exists even when
+ * the thread does not (yet, or not for this user).
+ */
+export async function loadTurnContext(
+  ex: Executor,
+  orgId: string,
+  userId: string,
+  threadId: string,
+  limit: number,
+): Promise<TurnContext | undefined> {
+  const result = await sql<{ org_name: string; thread: ThreadRow | null; history: HistoryMessage[] | null }>`
+    select o.name as org_name,
+           case when t.id is null then null else to_jsonb(t) end as thread,
+           h.history
+      from orgs o
+      left join chat_threads t on t.org_id = o.id and t.id = ${threadId}::uuid and t.user_id = ${userId}
+      left join lateral (
+        select json_agg(json_build_object('id', m.id, 'role', m.role, 'parts', m.parts, 'metadata', m.metadata,
+                                          'status', m.status, 'createdAt', m.created_at) order by m.seq) as history
+          from (select * from chat_messages
+                 where org_id = o.id and thread_id = t.id
+                 order by seq desc limit ${limit}) m
+      ) h on t.id is not null
+     where o.id = ${orgId}`.execute(ex);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const thread = row.thread
+    ? { ...row.thread, created_at: new Date(row.thread.created_at), updated_at: new Date(row.thread.updated_at) }
+    : null;
+  return { orgName: row.org_name, thread, history: row.history ?? [] };
+}
+
+/**
+ * Creates a thread with a client-chosen id; undefined when that id is taken (by any user or org —
+ * the unique index sees every row, RLS or not), so a foreign thread id is never adopted.
+ */
+export async function insertThreadIfAbsent(
+  ex: Executor,
+  t: { id: string; orgId: string; userId: string; title: string; model: string | null },
+): Promise<ThreadRow | undefined> {
+  return ex
+    .insertInto('chat_threads')
+    .values({ id: t.id, org_id: t.orgId, user_id: t.userId, title: t.title, model: t.model })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
