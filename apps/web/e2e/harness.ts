@@ -54,6 +54,9 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Por
       PUBLIC_URL: url,
       CLOUDNOW_DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      // The shared CI box stalls the event loop for seconds while PGlite boots; shedding load then
+      // would fail a journey for a reason no user of a real deployment meets.
+      PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,6 +31,6 @@ export const PROVIDER_TYPES = [
   { value: 'openai', label: 'OpenAI' },
   { value: 'anthropic', label: 'Anthropic' },
   { value: 'google', label: 'Google Gemini' },
-  { value: 'azure-openai', label: 'Azure OpenAI' },
+  { value: 'azure', label: 'Azure OpenAI' },
   { value: 'oci', label: 'OCI Generative AI' },
 ] as const;

@@ -188,13 +188,14 @@ function AdminStep({ token, env, onDone }: { token: string; env: DetectedEnv | n
 interface ProviderForm {
   providerType: string;
   baseUrl: string;
+  region: string;
   model: string;
   apiKey: string;
 }
 
 function AiStep({ token, onBack, onDone }: { token: string; onBack: (() => void) | null; onDone: () => void }) {
   const [kind, setKind] = useState<'offline' | 'provider'>('offline');
-  const [p, setP] = useState<ProviderForm>({ providerType: 'openai-compatible', baseUrl: '', model: '', apiKey: '' });
+  const [p, setP] = useState<ProviderForm>({ providerType: 'openai-compatible', baseUrl: '', region: '', model: '', apiKey: '' });
   // A result belongs to the values it tested: editing any of them clears it.
   const set = (k: keyof ProviderForm) => (e: { target: { value: string } }) => {
     setP((f) => ({ ...f, [k]: e.target.value }));
@@ -207,6 +208,7 @@ function AiStep({ token, onBack, onDone }: { token: string; onBack: (() => void)
         providerType: p.providerType,
         apiKey: opt(p.apiKey),
         baseUrl: opt(p.baseUrl),
+        region: opt(p.region),
         model: opt(p.model),
       }),
   });
@@ -222,7 +224,8 @@ function AiStep({ token, onBack, onDone }: { token: string; onBack: (() => void)
               kind: 'provider',
               providerType: p.providerType,
               baseUrl: opt(p.baseUrl) ?? null,
-              model: opt(p.model) ?? null,
+              region: opt(p.region) ?? null,
+              model: opt(p.model),
               apiKey: opt(p.apiKey),
             },
       ),
@@ -236,7 +239,7 @@ function AiStep({ token, onBack, onDone }: { token: string; onBack: (() => void)
   const testField = test.data && !test.data.ok ? (/^(\w+):\s/.exec(test.data.message)?.[1] ?? null) : null;
   const fieldMsg = (f: string) =>
     errorFor(save.error, f) ?? errorFor(test.error, f) ?? (testField === f ? stripField(test.data!.message) : null);
-  const fields = ['providerType', 'baseUrl', 'model', 'apiKey'];
+  const fields = ['providerType', 'baseUrl', 'region', 'model', 'apiKey'];
   return (
     <form onSubmit={onSubmit} noValidate>
       <fieldset className="choice-list" style={{ border: 0, padding: 0, margin: '0 0 1rem' }}>
@@ -277,6 +280,15 @@ function AiStep({ token, onBack, onDone }: { token: string; onBack: (() => void)
             onChange={set('baseUrl')}
             error={fieldMsg('baseUrl')}
           />
+          {p.providerType === 'oci' ? (
+            <TextInput
+              label="Region"
+              placeholder="e.g. us-chicago-1"
+              value={p.region}
+              onChange={set('region')}
+              error={fieldMsg('region')}
+            />
+          ) : null}
           <TextInput
             label="Model"
             placeholder="e.g. gpt-4o-mini, llama3.1"
