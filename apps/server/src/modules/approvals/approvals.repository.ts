@@ -83,23 +83,44 @@ export async function findThreadApproval(db: Executor, orgId: string, threadId: 
 }
 
 /** A page of an org's pending, unexpired approvals (oldest first) with the total from the same query. */
-export async function listPendingApprovals(
+/** Filters of the approvals list; `status` defaults to live pending ones. */
+export interface ApprovalFilter {
+  status?: 'pending' | 'approved' | 'denied' | 'expired' | 'all' | undefined;
+  tool?: string | undefined;
+  via?: string | undefined;
+  risk?: string | undefined;
+  threadId?: string | undefined;
+}
+
+/**
+ * A page of the org's approvals with the total from the same query. Pending ones come oldest first
+ * (the inbox works its queue); decided ones newest first. A pending row past its TTL counts as
+ * expired even before the sweep marks it.
+ */
+export async function listApprovals(
   db: Executor,
   orgId: string,
+  filter: ApprovalFilter,
   page: { limit: number; offset: number },
 ): Promise<{ rows: ApprovalRow[]; total: number }> {
-  const rows = await db
+  const status = filter.status ?? 'pending';
+  let q = db
     .selectFrom('tool_approvals')
     .selectAll()
     .select((eb) => eb.fn.countAll().over().as('total'))
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', sql<Date>`now()`)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+    .where('org_id', '=', orgId);
+  if (status === 'pending') q = q.where('status', '=', 'pending').where('expires_at', '>', sql<Date>`now()`);
+  else if (status === 'expired')
+    q = q.where((eb) =>
+      eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', sql<Date>`now()`)])]),
+    );
+  else if (status !== 'all') q = q.where('status', '=', status);
+  if (filter.tool) q = q.where('tool', '=', filter.tool);
+  if (filter.via) q = q.where('via', '=', filter.via);
+  if (filter.risk) q = q.where('risk', '=', filter.risk);
+  if (filter.threadId) q = q.where('thread_id', '=', filter.threadId);
+  const dir = status === 'pending' ? 'asc' : 'desc';
+  const rows = await q.orderBy('created_at', dir).orderBy('id', dir).limit(page.limit).offset(page.offset).execute();
   return { rows, total: totalOf(rows) };
 }
 

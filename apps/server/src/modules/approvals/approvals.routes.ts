@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { LIMITS } from '@cloudnow/shared';
 import { actorOf, errorResponses, pageQuery } from '../tools/tools.http.ts';
 import { ApprovalPage, ApprovalParams, ApprovalSchema, DecisionBody, presentApproval } from './approvals.schemas.ts';
@@ -15,13 +16,20 @@ export async function approvalRoutes(app: FastifyInstance, opts: { approvals: Ap
       config: { permission: 'tools:approve' },
       schema: {
         tags: ['approvals'],
-        querystring: pageQuery(LIMITS.pageDefault, LIMITS.pageMax),
+        querystring: pageQuery(LIMITS.pageDefault, LIMITS.pageMax).extend({
+          status: z.enum(['pending', 'approved', 'denied', 'expired', 'all']).default('pending'),
+          tool: z.string().min(1).max(200).optional(),
+          via: z.enum(['chat', 'api', 'mcp', 'workflow']).optional(),
+          risk: z.enum(['read', 'low', 'medium', 'high', 'critical']).optional(),
+          threadId: z.uuid().optional(),
+        }),
         response: { 200: ApprovalPage, ...errorResponses },
       },
     },
     async (req) => {
-      const { items, total } = await approvals.listPending(actorOf(req), req.query);
-      return { items: items.map(presentApproval), total, ...req.query };
+      const { limit, offset, ...filter } = req.query;
+      const { items, total } = await approvals.list(actorOf(req), filter, { limit, offset });
+      return { items: items.map(presentApproval), total, limit, offset };
     },
   );
   r.get(

@@ -107,6 +107,22 @@ describe('approvals', () => {
     expect(page.statements.find((s) => /tool_approvals/.test(s))).toMatch(/count\(\*\) over\(\).*limit/is);
   });
 
+  it('filters by status, tool and via; the non-pending lists come newest first', async () => {
+    const org = await newOrg(t.app);
+    const a = await request(t.app.approvals, org);
+    const b = await request(t.app.approvals, org);
+    await request(t.app.approvals, org);
+    await t.app.approvals.decide(actorFor(org), a.id, 'approved');
+    await t.app.approvals.decide(actorFor(org), b.id, 'denied', 'not now');
+    const list = (query: Record<string, string>) => t.app.approvals.list(actorFor(org), query, { limit: 50, offset: 0 });
+    expect((await list({ status: 'pending' })).total).toBe(1);
+    expect((await list({ status: 'approved' })).items.map((i) => i.id)).toEqual([a.id]);
+    expect((await list({ status: 'denied' })).items[0]).toMatchObject({ id: b.id, reason: 'not now' });
+    expect((await list({ status: 'all' })).items.map((i) => i.id).slice(0, 2)).toEqual([expect.any(String), b.id]);
+    expect((await list({ status: 'all', tool: 'no_such_tool' })).total).toBe(0);
+    expect((await list({ status: 'all', via: 'workflow' })).total).toBe(0);
+  });
+
   describe('waitForDecision', () => {
     it('wakes when the approval is decided', async () => {
       const org = await newOrg(t.app);

@@ -13,7 +13,8 @@ import {
   findApproval,
   findThreadApproval,
   insertApproval,
-  listPendingApprovals,
+  listApprovals,
+  type ApprovalFilter,
   type ApprovalRow,
 } from './approvals.repository.ts';
 import {
@@ -71,6 +72,8 @@ export interface ApprovalService {
   decide(actor: Actor, id: string, decision: 'approved' | 'denied', reason?: string | null): Promise<ApprovalView>;
   get(actor: Actor, id: string): Promise<ApprovalView>;
   listPending(actor: Actor, page: { limit: number; offset: number }): Promise<{ items: ApprovalView[]; total: number }>;
+  /** The org's approvals by status (default pending), tool, via, risk or thread; paginated. */
+  list(actor: Actor, filter: ApprovalFilter, page: { limit: number; offset: number }): Promise<{ items: ApprovalView[]; total: number }>;
   /** Consumes an approved grant for exactly this tool and args hash (single use), or throws why not. */
   consume(actor: Actor, id: string, tool: string, argsHash: string): Promise<ApprovalView>;
   /** The approval that already covers `tool` in `threadId` (once_per_thread), or null. */
@@ -182,7 +185,12 @@ export function createApprovalService(deps: ApprovalDeps): ApprovalService {
     },
 
     async listPending(actor, page) {
-      const { rows, total } = await tenant(actor.orgId, (tx) => listPendingApprovals(tx, actor.orgId, page));
+      const { rows, total } = await tenant(actor.orgId, (tx) => listApprovals(tx, actor.orgId, { status: 'pending' }, page));
+      return { items: rows.map((r) => toApprovalView(r)), total };
+    },
+
+    async list(actor, filter, page) {
+      const { rows, total } = await tenant(actor.orgId, (tx) => listApprovals(tx, actor.orgId, filter, page));
       return { items: rows.map((r) => toApprovalView(r)), total };
     },
 

@@ -15,8 +15,9 @@ export async function auditRoutes(app: FastifyInstance, opts: { audit: AuditServ
       schema: { tags: ['audit'], querystring: ActivityQuery, response: { 200: ExecutionPage, ...errorResponses } },
     },
     async (req) => {
-      const { items, total } = await audit.activity(actorOf(req), req.query);
-      return { items: items.map(presentExecution), total, ...req.query };
+      const { limit, offset, ...filter } = req.query;
+      const { items, total } = await audit.activity(actorOf(req), filter, { limit, offset });
+      return { items: items.map(presentExecution), total, limit, offset };
     },
   );
   r.get(

@@ -36,7 +36,6 @@ const range = {
   to: z.coerce.date().optional(),
 };
 
-export const ActivityQuery = pageQuery(AUDIT_PAGE.def, AUDIT_PAGE.max);
 
 export const AuditQuery = pageQuery(AUDIT_PAGE.def, AUDIT_PAGE.max).extend({
   threadId: z.string().max(200).optional(),
@@ -45,6 +44,9 @@ export const AuditQuery = pageQuery(AUDIT_PAGE.def, AUDIT_PAGE.max).extend({
   status: z.enum(STATUSES).optional(),
   ...range,
 });
+
+/** The caller's own activity: the admin filters without `userId`. */
+export const ActivityQuery = AuditQuery.omit({ userId: true });
 
 export const SummaryQuery = z.object(range);
 

@@ -57,7 +57,11 @@ export interface AuditService {
   record(entry: ExecutionEntry): Promise<void>;
   list(actor: Actor, filter: AuditFilter, page: { limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }>;
   /** The current user's own executions (the activity feed). */
-  activity(actor: Actor, page: { limit: number; offset: number }): Promise<{ items: AuditRecord[]; total: number }>;
+  activity(
+    actor: Actor,
+    filter: Omit<AuditFilter, 'userId'>,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: AuditRecord[]; total: number }>;
   summary(actor: Actor, range: Pick<AuditFilter, 'from' | 'to'>): Promise<AuditSummary>;
   /** Writes every queued row now (tests, shutdown). */
   flush(): Promise<void>;
@@ -114,7 +118,8 @@ export function createAuditService(deps: AuditDeps): AuditService {
         .catch((err: unknown) => deps.log.warn({ err }, 'audit: tool.executed publish failed'));
     },
     list: (actor, filter, page) => withTenant(deps.db(), actor.orgId, (tx) => listExecutions(tx, actor.orgId, filter, page)),
-    activity: (actor, page) => withTenant(deps.db(), actor.orgId, (tx) => listExecutions(tx, actor.orgId, { userId: actor.userId }, page)),
+    activity: (actor, filter, page) =>
+      withTenant(deps.db(), actor.orgId, (tx) => listExecutions(tx, actor.orgId, { ...filter, userId: actor.userId }, page)),
     summary: (actor, range) => withTenant(deps.db(), actor.orgId, (tx) => summarizeExecutions(tx, actor.orgId, range)),
     flush: () => buffer.flush(),
     close: () => buffer.close(),

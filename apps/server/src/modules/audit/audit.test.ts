@@ -77,7 +77,7 @@ describe('audit trail', () => {
     expect(byThread.result.items).toHaveLength(3);
     expect(byThread.result.items.every((r) => r.threadId === 'thread-1')).toBe(true);
 
-    const feed = await t.app.audit.activity(someoneElse, { limit: 100, offset: 0 });
+    const feed = await t.app.audit.activity(someoneElse, {}, { limit: 100, offset: 0 });
     expect(feed.total).toBe(1);
     expect(feed.items[0]).toMatchObject({ userId: someoneElse.userId, via: 'api' });
 

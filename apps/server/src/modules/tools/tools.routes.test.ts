@@ -145,6 +145,9 @@ describe('activity and audit', () => {
     const feed = await t.app.inject({ url: '/api/activity?limit=10', headers: op.headers });
     expect(feed.json()).toMatchObject({ total: 2, limit: 10 });
     expect(JSON.stringify(feed.json())).not.toContain('p4ss');
+    const failed = await t.app.inject({ url: '/api/activity?status=error&tool=test_broken', headers: op.headers });
+    expect(failed.json()).toMatchObject({ total: 1, items: [{ tool: 'test_broken', status: 'error' }] });
+    expect((await t.app.inject({ url: `/api/activity?userId=${admin.actor.userId}`, headers: op.headers })).json().total).toBe(2);
 
     const audit = await t.app.inject({ url: '/api/audit/tools?status=error', headers: admin.headers });
     expect(audit.json()).toMatchObject({ total: 1, limit: 100, items: [{ tool: 'test_broken', via: 'api', userId: op.actor.userId }] });
@@ -153,6 +156,9 @@ describe('activity and audit', () => {
 
     expect((await t.app.inject({ url: '/api/audit/tools?limit=1001', headers: admin.headers })).statusCode).toBe(400);
     expect((await t.app.inject({ url: '/api/approvals?limit=501', headers: admin.headers })).statusCode).toBe(400);
+    const badStatus = await t.app.inject({ url: '/api/approvals?status=maybe', headers: admin.headers });
+    expect(badStatus.statusCode).toBe(400);
+    expect(badStatus.json().message).toMatch(/status/);
   });
 });
 
