@@ -33,18 +33,16 @@ export default function ActivityPage() {
   };
   const org = auditor && f.scope === 'org';
   const activity = useQuery({
-    queryKey: ['activity', org ? 'org' : 'mine', org ? f : null, offset],
+    queryKey: ['activity', org ? 'org' : 'mine', f, offset],
     queryFn: () =>
-      org
-        ? api.get<Page<Execution>>('/api/audit/tools', {
-            limit: PAGE,
-            offset,
-            tool: f.tool.trim() || undefined,
-            status: f.status || undefined,
-            from: f.from ? new Date(f.from).toISOString() : undefined,
-            to: f.to ? new Date(f.to).toISOString() : undefined,
-          })
-        : api.get<Page<Execution>>('/api/activity', { limit: PAGE, offset }),
+      api.get<Page<Execution>>(org ? '/api/audit/tools' : '/api/activity', {
+        limit: PAGE,
+        offset,
+        tool: f.tool.trim() || undefined,
+        status: f.status || undefined,
+        from: f.from ? new Date(f.from).toISOString() : undefined,
+        to: f.to ? new Date(f.to).toISOString() : undefined,
+      }),
     enabled: !!me.data,
     placeholderData: (prev) => prev,
   });
@@ -55,13 +53,15 @@ export default function ActivityPage() {
       <PageHeader title="Activity">
         Tool executions through Charlie, the API, MCP and workflows — including refusals and approvals.
       </PageHeader>
-      {auditor ? (
+      {
         <div className="filters" role="search">
-          <Select label="Scope" value={f.scope} onChange={set('scope')}>
-            <option value="mine">My activity</option>
-            <option value="org">Whole organisation</option>
-          </Select>
-          {org ? (
+          {auditor ? (
+            <Select label="Scope" value={f.scope} onChange={set('scope')}>
+              <option value="mine">My activity</option>
+              <option value="org">Whole organisation</option>
+            </Select>
+          ) : null}
+          {
             <>
               <TextInput label="Tool" placeholder="e.g. stop_instance" value={f.tool} onChange={set('tool')} />
               <Select label="Status" value={f.status} onChange={set('status')}>
@@ -75,13 +75,13 @@ export default function ActivityPage() {
               <TextInput label="From" type="datetime-local" value={f.from} onChange={set('from')} />
               <TextInput label="To" type="datetime-local" value={f.to} onChange={set('to')} />
             </>
-          ) : null}
+          }
         </div>
-      ) : null}
+      }
       {activity.isLoading ? <Loading /> : null}
       <ErrorBanner error={activity.error} />
       {activity.data && items.length === 0 ? (
-        <Empty title={org && (f.tool || f.status || f.from || f.to) ? 'Nothing matches the filters' : 'No activity yet'}>
+        <Empty title={f.tool || f.status || f.from || f.to ? 'Nothing matches the filters' : 'No activity yet'}>
           Ask Charlie to list your instances, or run a tool from the <Link to="/tools">Tools</Link> page.
         </Empty>
       ) : null}

@@ -20,29 +20,26 @@ import {
 import './lists.css';
 
 const PAGE = 20;
-/** Pending approvals live five minutes, so one bounded fetch holds them all; filters apply to it. */
-const FETCH = 200;
+const STATUSES = ['pending', 'approved', 'denied', 'expired', 'all'] as const;
+type Status = (typeof STATUSES)[number];
 
 /** The approvals inbox: what waits for a decision, filterable, approved or denied with a reason. */
 export default function ApprovalsPage() {
   const me = useMe();
   const allowed = can(me.data, 'tools:approve');
-  const approvals = usePendingApprovals(0, FETCH, allowed);
+  const [status, setStatus] = useState<Status>('pending');
   const [q, setQ] = useState('');
   const [risk, setRisk] = useState('');
   const [via, setVia] = useState('');
   const [offset, setOffset] = useState(0);
-
-  const filtered = useMemo(() => {
+  // Status, risk and via filter on the server (paginated there); the search narrows the page shown.
+  const approvals = usePendingApprovals(offset, PAGE, allowed, { status, risk, via });
+  const page = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (approvals.data?.items ?? []).filter(
-      (a) =>
-        (!needle || a.tool.toLowerCase().includes(needle) || JSON.stringify(a.args).toLowerCase().includes(needle)) &&
-        (!risk || a.risk === risk) &&
-        (!via || a.via === via),
+      (a) => !needle || a.tool.toLowerCase().includes(needle) || JSON.stringify(a.args).toLowerCase().includes(needle),
     );
-  }, [approvals.data, q, risk, via]);
-  const page = filtered.slice(offset, offset + PAGE);
+  }, [approvals.data, q]);
   const reset =
     <T,>(fn: (v: T) => void) =>
     (v: T) => {
@@ -64,6 +61,13 @@ export default function ApprovalsPage() {
         Risky tool calls wait here for a decision. Each approval is single use and expires after five minutes.
       </PageHeader>
       <div className="filters" role="search">
+        <Select label="Status" value={status} onChange={(e) => reset(setStatus)(e.target.value as Status)}>
+          {STATUSES.map((st) => (
+            <option key={st} value={st}>
+              {st === 'all' ? 'All' : st[0]!.toUpperCase() + st.slice(1)}
+            </option>
+          ))}
+        </Select>
         <TextInput label="Search" placeholder="Tool or argument" value={q} onChange={(e) => reset(setQ)(e.target.value)} />
         <Select label="Risk" value={risk} onChange={(e) => reset(setRisk)(e.target.value)}>
           <option value="">Any risk</option>
@@ -81,9 +85,15 @@ export default function ApprovalsPage() {
       </div>
       {approvals.isLoading ? <Loading /> : null}
       <ErrorBanner error={approvals.error} />
-      {approvals.data && filtered.length === 0 ? (
-        <Empty title={approvals.data.items.length === 0 ? 'Nothing waits for a decision' : 'No approval matches the filters'}>
-          {approvals.data.items.length === 0
+      {approvals.data && page.length === 0 ? (
+        <Empty
+          title={
+            approvals.data.total === 0 && status === 'pending' && !risk && !via
+              ? 'Nothing waits for a decision'
+              : 'No approval matches the filters'
+          }
+        >
+          {approvals.data.total === 0 && status === 'pending'
             ? 'When Charlie, a workflow or an API client asks to run a risky tool, it appears here.'
             : null}
         </Empty>
@@ -93,7 +103,7 @@ export default function ApprovalsPage() {
           <ApprovalRow key={a.id} approval={a} />
         ))}
       </div>
-      <Pager offset={offset} limit={PAGE} total={filtered.length} onChange={setOffset} />
+      <Pager offset={offset} limit={PAGE} total={approvals.data?.total ?? 0} onChange={setOffset} />
     </>
   );
 }
@@ -101,7 +111,8 @@ export default function ApprovalsPage() {
 function ApprovalRow({ approval: a }: { approval: Approval }) {
   const decide = useDecideApproval();
   const [reason, setReason] = useState('');
-  const expired = new Date(a.expiresAt).getTime() < Date.now();
+  const expired = a.status === 'expired' || (a.status === 'pending' && new Date(a.expiresAt).getTime() < Date.now());
+  const decided = a.status !== 'pending';
   return (
     <article className="card approval-row" id={a.id} aria-label={`Approval for ${a.tool}`}>
       <header className="row">
@@ -109,6 +120,7 @@ function ApprovalRow({ approval: a }: { approval: Approval }) {
         <Badge tone={riskTone(a.risk)}>{a.risk}</Badge>
         <Badge tone="info">via {a.via}</Badge>
         {expired ? <Badge tone="neutral">expired</Badge> : null}
+        {decided && !expired ? <Badge tone={a.status === 'approved' ? 'good' : 'bad'}>{a.status}</Badge> : null}
         <span className="muted push-right" title={formatDate(a.createdAt)}>
           {timeAgo(a.createdAt)} · expires {formatDate(a.expiresAt)}
         </span>
@@ -119,7 +131,11 @@ function ApprovalRow({ approval: a }: { approval: Approval }) {
           From <Link to={`/chat/${a.threadId}`}>a conversation with Charlie</Link>
         </p>
       ) : null}
-      {decide.data ? (
+      {decided || expired ? (
+        a.reason ? (
+          <p className="muted">Reason: {a.reason}</p>
+        ) : null
+      ) : decide.data ? (
         <p role="status">
           <Badge tone={decide.data.status === 'approved' ? 'good' : 'bad'}>{decide.data.status}</Badge>
         </p>
