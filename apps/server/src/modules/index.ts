@@ -23,6 +23,7 @@ import { registerAiProviders } from './ai-providers/ai-providers.module.ts';
 import { registerWebhooks } from './webhooks/webhooks.module.ts';
 import { registerMcp } from './mcp/mcp.module.ts';
 import { registerFindings } from './findings/findings.module.ts';
+import { registerSearch } from './search/search.module.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
@@ -58,4 +59,5 @@ export async function registerModules(app: FastifyInstance, ctx: ModuleContext):
   await app.register(workflowsModule);
   await registerMcp(app, ctx);
   await registerFindings(app, { cloud: { kind: ctx.config.cloud.kind, forOrg: cloud } });
+  await registerSearch(app, { config: ctx.config });
 }
