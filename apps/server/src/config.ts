@@ -75,6 +75,15 @@ export const envSchema = z.object({
   MCP_MAX_CLIENTS: z.coerce.number().int().min(1).default(500),
   /** Server-side limit of one chat response in milliseconds; the model call is aborted at this point. */
   CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** Largest document (decoded bytes) that may be uploaded for search; larger answers 413. */
+  SEARCH_DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** HNSW candidate list per search query (pgvector `hnsw.ef_search`): higher = better recall, slower. */
+  SEARCH_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
   /** Seeds an OpenAI provider on first boot. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Seeds an Anthropic provider on first boot. */
@@ -155,6 +164,7 @@ export interface Config {
   readonly webhooks: { readonly allowHttpHosts: readonly string[]; readonly retryDelaySeconds: number };
   readonly mcp: { readonly stdioCommands: readonly string[]; readonly maxClients: number };
   readonly chat: { readonly timeoutMs: number };
+  readonly search: { readonly documentMaxBytes: number; readonly efSearch: number };
   /** The tenancy tools act on: the per-org sandbox, or one OCI tenancy reached through the SDK. */
   readonly cloud:
     | { readonly kind: 'sandbox' }
@@ -307,6 +317,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxClients: e.MCP_MAX_CLIENTS,
     },
     chat: { timeoutMs: e.CHAT_TIMEOUT_MS },
+    search: { documentMaxBytes: e.SEARCH_DOCUMENT_MAX_BYTES, efSearch: e.SEARCH_EF_SEARCH },
     providerSeeds: providerSeeds(e),
     cloud:
       (e.CLOUDNOW_CLOUD ?? (e.OCI_AUTH || e.OCI_CONFIG_FILE ? 'oci' : 'sandbox')) === 'oci'

@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'workflows:execute',
   'findings:read',
   'findings:write',
+  'search:read',
+  'search:write',
   'webhooks:manage',
   'admin:users',
   'admin:settings',
@@ -25,7 +27,7 @@ export type Role = (typeof ROLES)[number];
 
 /** What each role grants. `admin:all` implies every permission. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  viewer: ['tools:read', 'sessions:read', 'workflows:read', 'findings:read'],
+  viewer: ['tools:read', 'sessions:read', 'workflows:read', 'findings:read', 'search:read'],
   operator: [
     'tools:read',
     'tools:execute',
@@ -37,6 +39,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'workflows:execute',
     'findings:read',
     'findings:write',
+    'search:read',
+    'search:write',
   ],
   admin: [...PERMISSIONS],
 };

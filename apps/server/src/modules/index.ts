@@ -24,6 +24,7 @@ import { registerWebhooks } from './webhooks/webhooks.module.ts';
 import { registerMcp } from './mcp/mcp.module.ts';
 import { registerFindings } from './findings/findings.module.ts';
 import { registerChat } from './chat/chat.module.ts';
+import { registerSearch } from './search/search.module.ts';
 
 /** What every domain module may be handed when it is registered. */
 export interface ModuleContext {
@@ -60,4 +61,5 @@ export async function registerModules(app: FastifyInstance, ctx: ModuleContext):
   await registerMcp(app, ctx);
   await registerChat(app, ctx);
   await registerFindings(app, { cloud: { kind: ctx.config.cloud.kind, forOrg: cloud } });
+  await registerSearch(app, { config: ctx.config });
 }

@@ -11,6 +11,7 @@ import * as m20261203430000 from './20261203430000_webhooks.ts';
 import * as m20261203440000 from './20261203440000_mcp.ts';
 import * as m20261203450000 from './20261203450000_findings.ts';
 import * as m20261203500000 from './20261203500000_workflows.ts';
+import * as m20261203600000 from './20261203600000_search_documents.ts';
 
 /**
  * Every migration, by name, in order. A static list (rather than a folder scan) so the set is
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261203440000_mcp': m20261203440000,
   '20261203450000_findings': m20261203450000,
   '20261203500000_workflows': m20261203500000,
+  '20261203600000_search_documents': m20261203600000,
 };

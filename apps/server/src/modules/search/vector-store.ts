@@ -26,6 +26,8 @@ export interface VectorHit {
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
+/** Metadata keys a filter may name. */
+const KEY = /^[a-zA-Z_][a-zA-Z0-9_]{0,40}$/;
 
 function tableOf(index: string): string {
   if (!NAME.test(index)) throw new BadRequest(`index: "${index}" is not a valid index name`);
@@ -40,8 +42,14 @@ const literal = (v: readonly number[]): string => `[${v.join(',')}]`;
  * `org_id`. Writes are batched — upsert ⌈n/500⌉ statements (duplicate ids in one call: the last
  * wins), delete ⌈n/1000⌉ — and every call runs in the org's tenant transaction.
  */
-export function createVectorStore(deps: { db: () => Kysely<DB>; vectorAvailable: () => boolean }) {
+export function createVectorStore(deps: {
+  db: () => Kysely<DB>;
+  vectorAvailable: () => boolean;
+  /** HNSW candidate list size per query (`hnsw.ef_search`); at least the limit. Default 100. */
+  efSearch?: number;
+}) {
   const known = new Map<string, number>();
+  const ef = deps.efSearch ?? 100;
 
   const require = (): void => {
     if (!deps.vectorAvailable()) throw new ExtensionMissing('vector', 'pgvector');
@@ -79,6 +87,10 @@ export function createVectorStore(deps: { db: () => Kysely<DB>; vectorAvailable:
           await enableTenantRls(tx as unknown as Kysely<any>, table);
           await tx.insertInto('vector_indexes').values({ name: index, dimension, embedder }).execute();
         }
+        // Re-indexing a source deletes by it; also added to tables created before this index existed.
+        await sql`create index if not exists ${sql.id(`${table}_meta_source`)} on ${sql.table(table)} (org_id, (metadata->>'source'))`.execute(
+          tx,
+        );
       });
     known.set(index, dimension);
   }
@@ -131,30 +143,68 @@ export function createVectorStore(deps: { db: () => Kysely<DB>; vectorAvailable:
       });
     },
 
-    /** Deletes every vector whose metadata `source` matches (re-ingestion of a document). */
-    async deleteBySource(orgId: string, index: string, source: string, tx: Transaction<DB>): Promise<void> {
+    /**
+     * Deletes every vector whose metadata `source` matches (re-ingestion of a source), or — with
+     * `within` — only those of it whose metadata `within.key` is one of `within.values` (some
+     * messages of a thread). One statement either way.
+     */
+    async deleteBySource(
+      orgId: string,
+      index: string,
+      source: string,
+      tx: Transaction<DB>,
+      within?: { key: string; values: readonly string[] },
+    ): Promise<void> {
       require();
-      await sql`delete from ${sql.table(tableOf(index))} where org_id = ${orgId} and metadata->>'source' = ${source}`.execute(tx);
+      if (within && !KEY.test(within.key)) throw new BadRequest(`filters: "${within.key}" is not a valid metadata key`);
+      const narrow = within ? sql`and metadata->>${within.key} = any(${[...within.values]}::text[])` : sql``;
+      await sql`delete from ${sql.table(tableOf(index))} where org_id = ${orgId} and metadata->>'source' = ${source} ${narrow}`.execute(tx);
     },
 
-    /** The `limit` nearest chunks to `vector` (cosine), optionally of some kinds; exact=true scans without the index. */
+    /**
+     * The `limit` nearest chunks to `vector` (cosine) of the org, optionally of some kinds, with
+     * metadata equal to `where`, and — `ownedBy` — chunks of kinds in `ownedBy.kinds` only when
+     * their metadata `userId` is the given user. exact=true scans without the index (the recall
+     * baseline). The HNSW scan is iterative (pgvector ≥ 0.8), so filters still fill the limit.
+     */
     async query(
       orgId: string,
       index: string,
       vector: readonly number[],
-      opts: { limit: number; kinds?: readonly string[]; exact?: boolean },
+      opts: {
+        limit: number;
+        kinds?: readonly string[];
+        exact?: boolean;
+        where?: Readonly<Record<string, string>>;
+        ownedBy?: { userId: string; kinds: readonly string[] };
+      },
     ): Promise<VectorHit[]> {
       require();
       const table = sql.table(tableOf(index));
       const q = literal(vector);
+      const filters = [sql`metadata->>'orgId' = ${orgId}`];
+      if (opts.kinds?.length) filters.push(sql`metadata->>'kind' = any(${[...opts.kinds]}::text[])`);
+      for (const [key, value] of Object.entries(opts.where ?? {})) {
+        if (!KEY.test(key)) throw new BadRequest(`filters: "${key}" is not a valid metadata key`);
+        filters.push(sql`metadata->>${key} = ${value}`);
+      }
+      if (opts.ownedBy)
+        filters.push(
+          sql`(not (metadata->>'kind' = any(${[...opts.ownedBy.kinds]}::text[])) or metadata->>'userId' = ${opts.ownedBy.userId})`,
+        );
       return withTenant(deps.db(), orgId, async (tx) => {
         if (opts.exact) await sql`select set_config('enable_indexscan', 'off', true)`.execute(tx);
-        else await sql`select set_config('hnsw.ef_search', ${String(Math.max(40, opts.limit * 4))}, true)`.execute(tx);
-        const kinds = opts.kinds?.length ? sql`and metadata->>'kind' = any(${[...opts.kinds]}::text[])` : sql``;
+        else
+          await sql`select set_config('hnsw.ef_search', ${String(Math.max(ef, opts.limit))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(
+            tx,
+          );
+        // relaxed_order may return neighbours slightly out of order: the outer query re-sorts.
         const r = await sql<{ id: string; score: number; content: string; metadata: Record<string, unknown> }>`
-          select id, 1 - (embedding <=> ${q}::vector) as score, content, metadata from ${table}
-           where metadata->>'orgId' = ${orgId} ${kinds}
-           order by embedding <=> ${q}::vector limit ${opts.limit}`.execute(tx);
+          with hits as materialized (
+            select id, embedding <=> ${q}::vector as distance, content, metadata from ${table}
+             where ${sql.join(filters, sql` and `)}
+             order by embedding <=> ${q}::vector limit ${opts.limit})
+          select id, 1 - distance as score, content, metadata from hits order by distance, id`.execute(tx);
         return r.rows.map((row) => ({ ...row, score: Number(row.score) }));
       });
     },

@@ -16,6 +16,7 @@ import {
 } from './workflows.schemas.ts';
 import type { DefinitionStatus } from './workflows.tables.ts';
 import { formatIssues } from '../../plugins/errors.ts';
+import type { EventBus } from '../../plugins/events.ts';
 
 /** Validates a graph or throws WORKFLOW_INVALID (400) naming the nodes at fault. */
 export function checkedGraph(
@@ -39,14 +40,19 @@ function parse<T>(
 }
 
 /** Definitions: CRUD with immutable versions, publish/archive. Every call is tenant-scoped. */
-export function createDefinitionsService(deps: { db: () => Kysely<DB> }) {
+export function createDefinitionsService(deps: { db: () => Kysely<DB>; events?: Pick<EventBus, 'publish'> }) {
   const tenant = <T>(actor: Actor, fn: Parameters<typeof withTenant<T>>[2]): Promise<T> => withTenant(deps.db(), actor.orgId, fn);
+  /** After commit: `workflow.definition` on the bus (the search indexer listens). */
+  const changed = async <T extends { id: string }>(actor: Actor, d: T, change: 'saved' | 'deleted' = 'saved'): Promise<T> => {
+    await deps.events?.publish('workflow.definition', { orgId: actor.orgId, definitionId: d.id, change });
+    return d;
+  };
   return {
     /** Creates a draft at version 1; the graph must validate. */
     async create(actor: Actor, input: CreateDefinitionInput): Promise<repo.DefinitionWithGraph> {
       const body = parse(createDefinitionBody, input);
       const graph = checkedGraph(body.nodes, body.edges, body.inputSchema);
-      return tenant(actor, (tx) =>
+      const created = await tenant(actor, (tx) =>
         repo.insertDefinition(tx, {
           orgId: actor.orgId,
           name: body.name,
@@ -56,6 +62,7 @@ export function createDefinitionsService(deps: { db: () => Kysely<DB> }) {
           graph,
         }),
       );
+      return changed(actor, created);
     },
 
     /** One definition with its current graph; 404 when it is not the actor's org's. */
@@ -73,7 +80,7 @@ export function createDefinitionsService(deps: { db: () => Kysely<DB> }) {
     /** Updates metadata; a new graph becomes the next version (runs keep the version they pinned). */
     async update(actor: Actor, id: string, input: UpdateDefinitionInput): Promise<repo.DefinitionWithGraph> {
       const body = parse(updateDefinitionBody, input);
-      return tenant(actor, async (tx) => {
+      const updated = await tenant(actor, async (tx) => {
         let graph: repo.Graph | undefined;
         if (body.nodes || body.edges || body.inputSchema !== undefined) {
           const current = await repo.findDefinition(tx, actor.orgId, id);
@@ -93,21 +100,24 @@ export function createDefinitionsService(deps: { db: () => Kysely<DB> }) {
         if (!row) throw new WorkflowNotFound(id);
         return (await repo.findDefinition(tx, actor.orgId, id))!;
       });
+      return changed(actor, updated);
     },
 
     /** Sets the status (publish / archive / back to draft). */
     async setStatus(actor: Actor, id: string, status: DefinitionStatus): Promise<repo.DefinitionWithGraph> {
-      return tenant(actor, async (tx) => {
+      const updated = await tenant(actor, async (tx) => {
         const row = await repo.updateDefinition(tx, actor.orgId, id, { status });
         if (!row) throw new WorkflowNotFound(id);
         return (await repo.findDefinition(tx, actor.orgId, id))!;
       });
+      return changed(actor, updated);
     },
 
     /** Deletes a definition with its versions, runs and schedule. */
     async remove(actor: Actor, id: string): Promise<void> {
       const ok = await tenant(actor, (tx) => repo.deleteDefinition(tx, actor.orgId, id));
       if (!ok) throw new WorkflowNotFound(id);
+      await changed(actor, { id }, 'deleted');
     },
   };
 }

@@ -29,8 +29,16 @@ export interface NodeJob {
   nodeId: string;
 }
 
+/** A definition was created, edited, published/archived or deleted (the search indexer re-reads it). */
+export interface DefinitionChangedEvent {
+  orgId: string;
+  definitionId: string;
+  change: 'saved' | 'deleted';
+}
+
 declare module '../../plugins/events.ts' {
   interface EventMap {
+    'workflow.definition': DefinitionChangedEvent;
     'workflow.status': RunStatusEvent;
     'workflow.step': StepEvent;
     'workflow.started': RunStatusEvent;

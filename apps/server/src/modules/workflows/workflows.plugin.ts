@@ -97,7 +97,7 @@ export default fp(
       model: () => cfg.model,
       settings: () => cfg.executor,
     });
-    const definitions = createDefinitionsService({ db: () => app.db });
+    const definitions = createDefinitionsService({ db: () => app.db, events: app.events });
     const runs = createRunsService({ ...state, db: () => app.db, executor, budgets: () => cfg.budgets, statusCache });
 
     const schedules = createSchedulesService({ db: () => app.db, jobs: app.jobs, runs, log: app.log });
