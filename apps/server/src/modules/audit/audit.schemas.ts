@@ -36,7 +36,6 @@ const range = {
   to: z.coerce.date().optional(),
 };
 
-
 export const AuditQuery = pageQuery(AUDIT_PAGE.def, AUDIT_PAGE.max).extend({
   threadId: z.string().max(200).optional(),
   userId: z.string().max(200).optional(),
