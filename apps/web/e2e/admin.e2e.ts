@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserSession, type Portal } from './harness.ts';
 import { failedResponses, signedInPortal } from './journey.ts';
+import { startOpenAiStandIn } from '../../server/test/openai-stand-in.ts';
 
 describe('journey 4: an admin adds an AI provider and creates an API key', () => {
   let portal: Portal;
   let browser: BrowserSession;
+  // A local OpenAI-compatible endpoint: the "Test connection" button makes a real call to it.
+  let llm: Awaited<ReturnType<typeof startOpenAiStandIn>>;
   beforeAll(async () => {
+    llm = await startOpenAiStandIn({ key: 'sk-lab-secret', reply: 'OK' });
     ({ portal, browser } = await signedInPortal());
   });
   afterAll(async () => {
     await browser?.close();
     await portal?.close();
+    await llm?.close();
   });
 
   it('adds an OpenAI-compatible provider and sees it with its models; creates a key, sees the secret once, and the key works until revoked', async () => {
@@ -18,7 +23,7 @@ describe('journey 4: an admin adds an AI provider and creates an API key', () =>
     const started = Date.now();
     const failed = failedResponses(page);
 
-    // AI provider (the portal stores it; nothing is fetched from the base URL when saving).
+    // AI provider: tested live against the local endpoint, then saved.
     await page.goto('/admin');
     await page.waitForURL(/\/admin\/members$/);
     await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'AI providers' }).click();
@@ -27,10 +32,16 @@ describe('journey 4: an admin adds an AI provider and creates an API key', () =>
     await form.getByLabel('Type').selectOption('openai-compatible');
     await form.getByLabel('Provider id').fill('lab-llm');
     await form.getByLabel('Display name').fill('Lab vLLM');
-    await form.getByLabel('Base URL').fill('https://llm.example.com/v1');
+    await form.getByLabel('Base URL').fill(llm.baseUrl);
     await form.getByLabel('API key').fill('sk-lab-secret');
     await form.getByLabel('Models').fill('llama3.1:8b, qwen2.5:7b');
     await form.getByLabel('Default model').selectOption('llama3.1:8b');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form
+      .getByRole('status')
+      .getByText(/Connected: llama3\.1:8b answered "OK"/)
+      .waitFor();
+    expect(llm.requests.at(-1)).toMatchObject({ auth: 'Bearer sk-lab-secret', body: expect.objectContaining({ model: 'llama3.1:8b' }) });
     await form.getByRole('button', { name: 'Add provider' }).click();
     const row = page.getByRole('table', { name: 'AI providers' }).getByRole('row').filter({ hasText: 'Lab vLLM' });
     await row.waitFor();
@@ -38,6 +49,8 @@ describe('journey 4: an admin adds an AI provider and creates an API key', () =>
     await row.getByText('qwen2.5:7b').waitFor();
     await expect(row.getByText('stored').count()).resolves.toBe(1);
     await page.getByRole('list', { name: 'Enabled models' }).getByText('lab-llm:qwen2.5:7b').waitFor();
+    await row.getByRole('button', { name: 'Test' }).click();
+    await row.getByText(/^ok · \d+ ms$/).waitFor();
     await screenshot(page, 'admin-ai-providers');
 
     // API key: the secret once, then only its prefix.

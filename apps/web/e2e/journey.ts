@@ -8,9 +8,7 @@ import { ADMIN, launchBrowser, startPortal, type BrowserSession, type Portal } f
  * 503 (under pressure on a busy machine) are retried for up to a minute.
  */
 export async function signedInPortal(env: Record<string, string> = {}): Promise<{ portal: Portal; browser: BrowserSession }> {
-  // The event-loop-delay guard answers 503 when the shared CI machine is busy; journeys test the
-  // pages, not load shedding, so it is off (heap and RSS limits stay on).
-  const portal = await startPortal({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+  const portal = await startPortal(env);
   // On a busy machine the token's log line may come a little after /readyz.
   for (let i = 0; i < 300 && !portal.setupToken; i++) await new Promise((r) => setTimeout(r, 100));
   const token = portal.setupToken;
@@ -26,9 +24,6 @@ export async function signedInPortal(env: Record<string, string> = {}): Promise<
   );
   await retry503(() => fetch(`${portal.url}/api/setup/complete`, { method: 'POST', headers, body: '{}' }), '/api/setup/complete');
   const browser = await launchBrowser(portal.url);
-  // Until the shell's index.html declares an icon, Chromium's own /favicon.ico probe is a 404
-  // console error that no page of this branch causes; answer it empty.
-  await browser.context.route('**/favicon.ico', (r) => r.fulfill({ status: 204, body: '' }));
   await signInViaApi(browser.page);
   return { portal, browser };
 }

@@ -151,6 +151,7 @@ export default function AiProvidersSection() {
                     </Button>{' '}
                     {p.type !== 'offline' ? (
                       <>
+                        <TestSavedButton provider={p} />{' '}
                         <Button className="btn-small" onClick={() => setEditing(p)}>
                           Edit
                         </Button>{' '}
@@ -200,6 +201,42 @@ export default function AiProvidersSection() {
   );
 }
 
+/** A live connection test's answer (`POST /api/admin/ai-providers[/:id]/test`). */
+interface ConnectionTest {
+  ok: boolean;
+  message: string;
+  latencyMs: number;
+}
+
+function TestResult({ result, error }: { result: ConnectionTest | undefined; error: unknown }) {
+  if (error) return <ErrorBanner error={error} />;
+  if (!result) return null;
+  return (
+    <div className={`banner ${result.ok ? 'banner-success' : 'banner-error'}`} role="status">
+      {result.message}
+    </div>
+  );
+}
+
+/** "Test" on a saved provider: asks its default model for a one-word answer with the stored key. */
+function TestSavedButton({ provider }: { provider: Provider }) {
+  const test = useMutation({ mutationFn: () => api.post<ConnectionTest>(`/api/admin/ai-providers/${provider.id}/test`, {}) });
+  return (
+    <span className="test-saved">
+      <Button className="btn-small" busy={test.isPending} onClick={() => test.mutate()} disabled={!provider.models.length}>
+        Test
+      </Button>
+      {test.data ? (
+        <Badge tone={test.data.ok ? 'good' : 'bad'}>
+          <span title={test.data.message}>{test.data.ok ? `ok · ${test.data.latencyMs} ms` : 'failed'}</span>
+        </Badge>
+      ) : null}
+      {test.data && !test.data.ok ? <div className="field-error">{test.data.message}</div> : null}
+      {test.error ? <div className="field-error">{test.error instanceof Error ? test.error.message : String(test.error)}</div> : null}
+    </span>
+  );
+}
+
 function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone: () => void }) {
   const [d, setD] = useState<Draft>(
     provider
@@ -237,7 +274,21 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
     },
     onSuccess: onDone,
   });
-  const err = (f: string) => fieldError(save.error, f);
+  // The form's values as typed; a saved provider without a new key is tested with its stored key.
+  const test = useMutation({
+    mutationFn: () => {
+      const model = d.defaultModel || modelList[0]!;
+      if (provider && !d.apiKey && !d.clearKey) return api.post<ConnectionTest>(`/api/admin/ai-providers/${provider.id}/test`, { model });
+      return api.post<ConnectionTest>('/api/admin/ai-providers/test', {
+        type: d.type,
+        baseUrl: d.baseUrl.trim() || null,
+        region: d.region.trim() || null,
+        apiKey: d.apiKey || null,
+        model,
+      });
+    },
+  });
+  const err = (f: string) => fieldError(save.error, f) ?? fieldError(test.error, f);
   const needsUrl = d.type === 'openai-compatible' || d.type === 'azure';
   return (
     <form
@@ -335,8 +386,17 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
         <Button type="submit" variant="primary" busy={save.isPending}>
           {provider ? 'Save changes' : 'Add provider'}
         </Button>
+        <Button
+          busy={test.isPending}
+          disabled={!(d.defaultModel || modelList[0])}
+          title={d.defaultModel || modelList[0] ? undefined : 'Name a model first'}
+          onClick={() => test.mutate()}
+        >
+          Test connection
+        </Button>
         <Button onClick={onDone}>Cancel</Button>
       </div>
+      <TestResult result={test.data} error={test.error} />
     </form>
   );
 }
