@@ -40,7 +40,7 @@ export async function registerSearch(app: FastifyInstance, deps: { config: Pick<
   });
   const indexer = createIndexer({ db: () => app.db, store, embedder });
   app.decorate('semanticSearch', service);
-  await startSearchWorker(app, indexer, vectorAvailable);
+  await startSearchWorker(app, indexer, store, vectorAvailable);
   const untap = tapSearchSources(app, service);
   app.metrics.gauge('cloudnow_search_embedders_cached', 'Provider embedders built and cached for search', () => embedders.size());
   app.addHook('onClose', async () => untap());

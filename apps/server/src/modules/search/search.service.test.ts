@@ -11,7 +11,7 @@ import { upsertFindings, insertRun } from '../findings/findings.repository.ts';
 import { localEmbedder } from './embedder.ts';
 import { indexNameFor } from './embedders.ts';
 import { createIndexer } from './search.indexer.ts';
-import { tapSearchSources } from './search.jobs.ts';
+import { ingestHandler, tapSearchSources } from './search.jobs.ts';
 import { createSearchService } from './search.service.ts';
 import { createVectorStore } from './vector-store.ts';
 import type { SearchIngestJob } from './search.contract.ts';
@@ -152,6 +152,21 @@ describe('documents', () => {
     await service.removeDocument(a, d.id);
     expect(await rowsOf(a.orgId, `document:${d.id}`)).toEqual([]);
     await expect(service.removeDocument(a, d.id)).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('a document whose indexing keeps failing', () => {
+  it('stays pending while retries remain, and is marked failed with the reason on the last attempt', async () => {
+    const a = await actor();
+    const d = await service.upload(a, { name: 'bad.txt', contentType: 'text/plain', encoding: 'text', content: 'some text' });
+    const broken = { ingest: async () => Promise.reject(new Error('embedding provider unavailable')) };
+    const handle = ingestHandler(t.app, broken, () => true);
+    const job = { orgId: a.orgId, kind: 'document' as const, sourceId: d.id };
+    await expect(handle({ data: job, retryCount: 1 })).rejects.toThrow(/unavailable/);
+    expect(await service.getDocument(a, d.id)).toMatchObject({ status: 'pending' });
+    await expect(handle({ data: job, retryCount: 3 })).rejects.toThrow(/unavailable/);
+    expect(await service.getDocument(a, d.id)).toMatchObject({ status: 'failed', error: 'embedding provider unavailable' });
+    expect(await ingestHandler(t.app, broken, () => false)({ data: job, retryCount: 0 })).toEqual({ skipped: 'pgvector is not installed' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { hasVectorExtension, openDatabase, type Database } from '../../db/database.ts';
 import { countQueries } from '../../db/query-counter.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
@@ -98,5 +99,22 @@ describe('vector store', () => {
     const findings = await s.query(a.id, 'docs', embedLocal('anything'), { limit: 10, kinds: ['finding'] });
     expect(findings.map((h) => h.id)).toEqual(['x']);
     await expect(s.ensureIndex('docs', 128, 'other')).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe('planner statistics', () => {
+  it('analyzes every vector table, so the planner knows their size (PGlite has no autovacuum)', async (ctx) => {
+    if (!vector) ctx.skip(NO_VECTOR);
+    const s = store();
+    const org = await createOrg(database.db);
+    await s.ensureIndex('stats', localEmbedder.dimension, localEmbedder.id);
+    await s.upsert(org.id, 'stats', items(300));
+    const analyzed = await s.analyze();
+    expect(analyzed).toBeGreaterThanOrEqual(1);
+    const { rows } = await sql<{
+      reltuples: number;
+    }>`select reltuples::float8 as reltuples from pg_class where relname = 'vec_stats'`.execute(database.db);
+    expect(Number(rows[0]!.reltuples)).toBe(300);
+    expect(await createVectorStore({ db: () => database.db, vectorAvailable: () => false }).analyze()).toBe(0);
   });
 });

@@ -119,6 +119,17 @@ export function createVectorStore(deps: {
   return {
     ensureIndex,
 
+    /**
+     * Refreshes the planner statistics of every vector table. Without them the planner prefers the
+     * org btree and an exact scan over HNSW; PGlite has no autovacuum to collect them.
+     */
+    async analyze(): Promise<number> {
+      if (!deps.vectorAvailable()) return 0;
+      const indexes = await deps.db().selectFrom('vector_indexes').select('name').orderBy('name').limit(100).execute();
+      for (const { name } of indexes) await sql`analyze ${sql.table(tableOf(name))}`.execute(deps.db());
+      return indexes.length;
+    },
+
     /** Inserts or replaces vectors; returns how many distinct ids were written. */
     upsert(orgId: string, index: string, items: readonly VectorItem[], tx?: Transaction<DB>): Promise<number> {
       require();
