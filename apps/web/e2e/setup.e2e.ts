@@ -75,6 +75,22 @@ describe('first-run setup in the browser', () => {
     await page.getByRole('heading', { name: /Welcome back, Ada/ }).waitFor();
     await screenshot(page, 'setup-signed-in-again');
 
+    // Dark theme (remembered), and the narrow layout with its menu.
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).not.toBe('rgb(246, 247, 249)');
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor({ state: 'attached' });
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByRole('navigation', { name: 'Main' }).isVisible()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Charlie' }).click();
+    await page.waitForURL('**/chat');
+    await screenshot(page, 'setup-dark-narrow-chat');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+
     // The only failed requests are the three mistakes made on purpose (the browser logs each one).
     expect(failed).toEqual(['403 GET /api/setup/detect-env', '400 POST /api/setup/admin', '401 POST /api/auth/sign-in/email']);
     expect(browser.consoleErrors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
