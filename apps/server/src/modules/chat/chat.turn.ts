@@ -193,12 +193,15 @@ async function stream(deps: TurnDeps, actor: Actor, s: StreamInput): Promise<Tur
     toolApproval: toolset.toolApproval,
     stopWhen: stepCountIs(5),
     abortSignal: controller.signal,
+    // Logged here, once, through our logger (the SDK's default writes to the console).
+    onError: ({ error }) => {
+      if (!controller.signal.aborted) deps.log.warn({ err: error, threadId, model: s.meta.model }, 'chat: generation failed');
+    },
   });
   let truncated = false;
   let failed = false;
-  const onError = (err: unknown): string => {
+  const onError = (): string => {
     failed = true;
-    if (!controller.signal.aborted) deps.log.warn({ err, threadId }, 'chat: generation failed');
     return 'The model failed to answer; please try again.';
   };
   const ui = toUIMessageStream({
