@@ -47,6 +47,18 @@ describe('POST /api/chat', () => {
     expect(thread.messages).toHaveLength(4);
   });
 
+  it('regenerates: re-sending a stored user message replaces the answers after it', async () => {
+    const id = randomUUID();
+    const first = userMessage('list my buckets');
+    const original = await postChat(t, me.headers, { id, messages: [first] });
+    const again = await postChat(t, me.headers, { id, messages: [first], trigger: 'regenerate-message' });
+    expect(again.status).toBe(200);
+    const thread = (await t.app.inject({ url: `/api/chat/threads/${id}`, headers: me.headers })).json();
+    expect(thread.messages.map((m: { id: string }) => m.id)).toEqual([first.id, again.chunks[0]!.messageId]);
+    expect(again.chunks[0]!.messageId).not.toBe(original.chunks[0]!.messageId);
+    expect(thread.messageCount).toBe(2);
+  });
+
   it('creates a thread without an id and names it in the header', async () => {
     const r = await postChat(t, me.headers, { message: userMessage('help') });
     expect(r.status).toBe(200);
