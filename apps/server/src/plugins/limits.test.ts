@@ -33,7 +33,7 @@ async function build(env: Record<string, string> = {}, database?: TestDatabase):
         await sql`select 1`.execute(app.db);
         return { ok: true };
       });
-      app.post('/api/chat', async () => ({ ok: true }));
+      app.post('/api/chat/probe', async () => ({ ok: true }));
       app.post('/api/test/tools/:name/execute', async () => ({ ok: true }));
       app.get('/api/workflows/runs/:id/stream', async () => ({ ok: true }));
       app.get('/api/declared', { config: { rateCategory: 'streams' } }, async () => ({ ok: true }));
@@ -109,7 +109,7 @@ describe('layer-2 limits', () => {
   });
 
   it.each([
-    ['chat', 'POST', '/api/chat', 3],
+    ['chat', 'POST', '/api/chat/probe', 3],
     ['chat (tool execution)', 'POST', '/api/test/tools/listInstances/execute', 3],
     ['streams', 'GET', '/api/workflows/runs/r1/stream', 2],
     ['streams (declared on the route)', 'GET', '/api/declared', 2],
@@ -123,8 +123,8 @@ describe('layer-2 limits', () => {
 
   it('keeps categories apart: using up chat leaves api untouched', async () => {
     const h = await user();
-    for (let i = 0; i < 3; i++) await hit(t.app, 'POST', '/api/chat', h);
-    expect((await hit(t.app, 'POST', '/api/chat', h)).statusCode).toBe(429);
+    for (let i = 0; i < 3; i++) await hit(t.app, 'POST', '/api/chat/probe', h);
+    expect((await hit(t.app, 'POST', '/api/chat/probe', h)).statusCode).toBe(429);
     expect((await hit(t.app, 'GET', '/api/things', h)).statusCode).toBe(200);
   });
 
@@ -259,7 +259,7 @@ describe('two instances on one Valkey', () => {
     if (!a || !b) return ctx.skip();
     expect(a.app.limits.mode).toBe('valkey');
     const { headers: h } = await loginAs(a as TestApp);
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => hit(i % 2 ? a!.app : b!.app, 'POST', '/api/chat', h)));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => hit(i % 2 ? a!.app : b!.app, 'POST', '/api/chat/probe', h)));
     // a store error would fail open and admit more: make that failure mode explicit
     expect(a.app.limits.stats().storeErrors + b.app.limits.stats().storeErrors).toBe(0);
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(3);

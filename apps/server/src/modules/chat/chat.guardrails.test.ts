@@ -117,4 +117,27 @@ describe('output guardrails over HTTP', () => {
       restore();
     }
   });
+
+  it('turns a model failure into an error part in the stream and saves the turn with status error', async () => {
+    const failing = new MockLanguageModelV4({
+      doStream: async () => {
+        throw new Error('upstream 500 with secret sk-live-0000');
+      },
+    });
+    const restore = useModel(t, failing);
+    try {
+      const id = randomUUID();
+      const r = await postChat(t, me.headers, { id, message: userMessage('hello') });
+      expect(r.status).toBe(200);
+      expect(r.chunks.find((c) => c.type === 'error')).toEqual({
+        type: 'error',
+        errorText: 'The model failed to answer; please try again.',
+      });
+      expect(r.body).not.toContain('sk-live');
+      expect((await savedAssistant(t, id))?.status).toBe('error');
+      expect((await t.app.inject({ url: `/api/chat/threads/${id}`, headers: me.headers })).json().messageCount).toBe(2);
+    } finally {
+      restore();
+    }
+  });
 });

@@ -255,3 +255,17 @@ export async function insertThreadIfAbsent(
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * Deletes the messages of a thread stored after `messageId` (a regenerated answer replaces them)
+ * in one statement; returns how many went.
+ */
+export async function deleteMessagesAfter(ex: Executor, orgId: string, threadId: string, messageId: string): Promise<number> {
+  const r = await sql`
+    delete from chat_messages
+     where org_id = ${orgId} and thread_id = ${threadId}::uuid
+       and seq > (select seq from chat_messages where org_id = ${orgId} and thread_id = ${threadId}::uuid and id = ${messageId})`.execute(
+    ex,
+  );
+  return Number(r.numAffectedRows ?? 0n);
+}

@@ -79,4 +79,15 @@ describe('chat stream teardown (real socket, slow model)', () => {
     client.destroy();
     await savedAssistant(t, threadId);
   });
+
+  // Last: the app is draining afterwards.
+  it('shutdown (drain) aborts a running generation and saves it aborted', async () => {
+    const threadId = randomUUID();
+    const client = openChatSocket(port, me.headers, { id: threadId, message: userMessage('keep talking') });
+    await client.started;
+    expect(t.app.lifecycle.openStreams).toBe(1);
+    t.app.lifecycle.beginDrain();
+    expect((await savedAssistant(t, threadId))?.status).toBe('aborted');
+    await expect.poll(() => t.app.lifecycle.openStreams).toBe(0);
+  });
 });

@@ -23,7 +23,14 @@ import { trimHistory, MAX_HISTORY_MESSAGES } from '../../agent/context.ts';
 import { buildSystemPrompt, type SystemPromptContext } from '../../agent/system-prompt.ts';
 import type { ApprovalService } from '../approvals/approvals.service.ts';
 import { SEARCH_INGEST_QUEUE } from '../search/search.contract.ts';
-import { insertThreadIfAbsent, loadTurnContext, saveMessages, touchThread, type HistoryMessage } from './chat.repository.ts';
+import {
+  deleteMessagesAfter,
+  insertThreadIfAbsent,
+  loadTurnContext,
+  saveMessages,
+  touchThread,
+  type HistoryMessage,
+} from './chat.repository.ts';
 import type { StoredPart } from './chat.tables.ts';
 import { buildChatTools, type ChatToolsDeps, type GrantedCall } from './chat.tools.ts';
 import { approvalIndexOf, decideChatApprovals, mergeApprovalAnswers } from './chat.approvals.ts';
@@ -155,8 +162,14 @@ export async function startTurn(deps: TurnDeps, actor: Actor, body: ChatBody): P
         if (!created) throw new ThreadNotFound(threadId);
       }
       const user: UIMessage = { id: last.id, role: 'user', parts: last.parts };
+      const at = history.findIndex((m) => m.id === user.id);
+      // A re-sent user message (useChat's regenerate): the answers after it are replaced.
+      if (at >= 0 && at < history.length - 1) {
+        const removed = await deleteMessagesAfter(tx, actor.orgId, threadId, user.id);
+        await touchThread(tx, actor.orgId, threadId, -removed);
+      }
       await saveMessages(tx, actor.orgId, threadId, [{ id: user.id, role: 'user', parts: user.parts as StoredPart[] }]);
-      return { ctx, history: [...history.filter((m) => m.id !== user.id), user], answers: [], user };
+      return { ctx, history: [...(at >= 0 ? history.slice(0, at) : history), user], answers: [], user: at >= 0 ? null : user };
     });
     const granted = await decideChatApprovals(deps, actor, loaded.answers);
     return await stream(deps, actor, { threadId, meta, resolved, controller, release, granted, ...loaded });
@@ -193,12 +206,15 @@ async function stream(deps: TurnDeps, actor: Actor, s: StreamInput): Promise<Tur
     toolApproval: toolset.toolApproval,
     stopWhen: stepCountIs(5),
     abortSignal: controller.signal,
+    // Logged here, once, through our logger (the SDK's default writes to the console).
+    onError: ({ error }) => {
+      if (!controller.signal.aborted) deps.log.warn({ err: error, threadId, model: s.meta.model }, 'chat: generation failed');
+    },
   });
   let truncated = false;
   let failed = false;
-  const onError = (err: unknown): string => {
+  const onError = (): string => {
     failed = true;
-    if (!controller.signal.aborted) deps.log.warn({ err, threadId }, 'chat: generation failed');
     return 'The model failed to answer; please try again.';
   };
   const ui = toUIMessageStream({
