@@ -79,6 +79,9 @@ describe('tool approvals in the chat (offline model, sandbox, over HTTP)', () =>
       consumedAt: expect.any(Date),
     });
     expect(['STOPPING', 'STOPPED']).toContain(await stateOf(me, instance.id));
+    // The continuation asked for no second approval: nothing of this thread is left pending.
+    const left = await t.app.approvals.list(me.actor, { status: 'pending', threadId }, { limit: 50, offset: 0 });
+    expect(left.items).toEqual([]);
 
     // The continuation replaced the assistant message (one row), now complete with the tool result.
     const thread = (await t.app.inject({ url: `/api/chat/threads/${threadId}`, headers: me.headers })).json();

@@ -8,13 +8,9 @@ import { decide, type ToolPolicy } from '../tools/tools.policy.ts';
 
 /** What the adapter uses of the tools and approvals modules. */
 export interface ChatToolsDeps {
-  tools: Pick<ToolsModule, 'gate' | 'catalogue' | 'policies'>;
+  /** `forOrg`: the catalogue plus the org's MCP connection tools (`<server>__<tool>`), all run by the gate. */
+  tools: Pick<ToolsModule, 'gate' | 'catalogue' | 'policies' | 'forOrg'>;
   approvals: Pick<ApprovalService, 'approvedInThread' | 'waitForDecision'>;
-  /**
-   * Hook for the org's MCP connection tools. They join the toolset once the tool gate can run
-   * them (modules/tools + modules/mcp); until then it yields nothing, so no MCP tool bypasses the gate.
-   */
-  mcpTools?: (actor: Actor) => Promise<readonly ToolDefinition[]>;
 }
 
 /** One turn's toolset: the AI SDK tools, the approval function, and what the turn requested. */
@@ -73,7 +69,8 @@ export async function buildChatTools(
   turn: { threadId: string; signal: AbortSignal; granted: ReadonlyMap<string, GrantedCall> },
 ): Promise<ChatToolset> {
   const policy = await deps.tools.policies.get(actor.orgId);
-  const defs = [...offeredTools(actor, deps.tools.catalogue.list(), policy), ...((await deps.mcpTools?.(actor)) ?? [])];
+  const defs = offeredTools(actor, await deps.tools.forOrg(actor.orgId), policy);
+  const byName = new Map(defs.map((d) => [d.name, d]));
   const requested = new Map<string, string>();
   const ranEarly = new Map<string, GateResult>();
   const base = { via: 'chat' as const, threadId: turn.threadId, signal: turn.signal };
@@ -94,7 +91,10 @@ export async function buildChatTools(
   }
 
   const toolApproval: ChatToolset['toolApproval'] = async ({ toolCall }): Promise<ToolApprovalStatus> => {
-    const def = deps.tools.catalogue.get(toolCall.toolName);
+    // A call the user already answered in the chat runs under that persisted approval (execute
+    // consumes it); asking the gate again would persist a second, stray request.
+    if (turn.granted.has(toolCall.toolCallId)) return 'not-applicable';
+    const def = byName.get(toolCall.toolName);
     if (!def || toolCall.invalid) return 'not-applicable';
     const d = decide(policy, def);
     if (!d.enabled || d.approval === 'never') return 'not-applicable';

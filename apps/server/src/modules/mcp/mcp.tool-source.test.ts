@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.ts';
 import { loginAs, type Login } from '../../../test/auth.ts';
 import { withSystem } from '../../db/tenant.ts';
+import { buildChatTools } from '../chat/chat.tools.ts';
 
 /**
  * An org's MCP tools join its toolset as `<server>__<tool>` and run only through the tool gate:
@@ -89,5 +90,20 @@ describe('MCP tools through the tool gate', () => {
     await t.app.tools.policies.put(admin.actor, { include: ['*'], exclude: ['fx__echo'], rules: [] });
     const disabled = await t.app.tools.gate.run(admin.actor, { tool: 'fx__echo', args: { text: 'hi' }, via: 'api' });
     expect(disabled).toMatchObject({ status: 'denied', error: { code: 'TOOL_DISABLED' } });
+  });
+
+  it("join Charlie's toolset, and asking to run one surfaces an approval request (persisted, via chat)", async () => {
+    await t.app.tools.policies.put(admin.actor, { include: ['*'], exclude: [], rules: [] });
+    const threadId = '7f1c2a64-3f1e-4b59-9a43-0d2d7f0c1a11';
+    const toolset = await buildChatTools({ tools: t.app.tools, approvals: t.app.approvals }, admin.actor, {
+      threadId,
+      signal: new AbortController().signal,
+      granted: new Map(),
+    });
+    expect(Object.keys(toolset.tools)).toEqual(expect.arrayContaining(['fx__add', 'fx__echo', 'list_instances']));
+    const status = await toolset.toolApproval({ toolCall: { toolName: 'fx__add', toolCallId: 'call-1', input: { a: 1, b: 1 } } });
+    expect(status).toMatchObject({ type: 'user-approval' });
+    const approvalId = toolset.requested.get('call-1')!;
+    expect(await t.app.approvals.get(admin.actor, approvalId)).toMatchObject({ tool: 'fx__add', via: 'chat', threadId, status: 'pending' });
   });
 });
