@@ -148,6 +148,7 @@ export const workflowsApi = {
     api.get<Page<RunSummary>>('/api/v1/workflows/runs', q),
   runDetail: (id: string) => api.get<RunDetail>(`/api/v1/workflows/runs/${id}`),
   approve: (id: string, comment?: string) => api.post<RunSummary>(`/api/v1/workflows/runs/${id}/approve`, comment ? { comment } : {}),
+  reject: (id: string, comment?: string) => api.post<RunSummary>(`/api/v1/workflows/runs/${id}/reject`, comment ? { comment } : {}),
   cancel: (id: string) => api.post<RunSummary>(`/api/v1/workflows/runs/${id}/cancel`),
   templates: () => api.get<{ items: TemplateSummary[] }>('/api/v1/workflows/templates'),
   fromTemplate: (templateId: string) => api.post<DefinitionDetail>(`/api/v1/workflows/templates/${encodeURIComponent(templateId)}`),

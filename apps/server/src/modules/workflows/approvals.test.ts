@@ -70,6 +70,19 @@ describe('approval nodes', () => {
     expect((await t.app.workflows.runs.approve(admin, s.id)).status).toBe('running');
   });
 
+  it('rejecting ends the run cancelled with the reason; only listed approvers, only while suspended', async () => {
+    const s = await suspended(gated('reject'));
+    const r = await t.app.workflows.runs.reject(actor, s.id, 'not during business hours');
+    expect(r).toMatchObject({ status: 'cancelled', error: expect.stringContaining('not during business hours') });
+    const done = await t.waitFor(actor, s.id);
+    expect(done.steps.find((x) => x.node_id === 'go')).toBeUndefined();
+    await expect(t.app.workflows.runs.reject(actor, s.id)).rejects.toMatchObject({ statusCode: 409 });
+
+    const guarded = await suspended(gated('reject-restricted', { approvers: ['admin'] }));
+    await expect(t.app.workflows.runs.reject(actor, guarded.id)).rejects.toMatchObject({ statusCode: 403, code: 'WORKFLOW_NOT_APPROVER' });
+    expect((await t.waitFor(actor, guarded.id, ['suspended'])).status).toBe('suspended');
+  });
+
   it('cancel ends a suspended run; cancelling it again is a 409', async () => {
     const s = await suspended(gated('cancel'));
     const c = await t.app.workflows.runs.cancel(actor, s.id);

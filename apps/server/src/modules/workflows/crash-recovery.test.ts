@@ -51,7 +51,7 @@ async function sharedDatabase(): Promise<TestDatabase> {
 describe('crash recovery with two worker processes', () => {
   it(
     'kill -9 of one worker mid-step: the other finishes the run, every completed step executed exactly once',
-    { timeout: 90_000 },
+    { timeout: 180_000 },
     async () => {
       tdb = await sharedDatabase();
       t = await buildTestApp({ database: tdb, workers: false });
@@ -74,7 +74,7 @@ describe('crash recovery with two worker processes', () => {
       // Kill whichever worker is in the middle of s3 (started, not done).
       const lines = async () => (await readFile(effects, 'utf8')).trim().split('\n').filter(Boolean);
       await expect
-        .poll(async () => (await lines()).some((l) => l.startsWith('start ') && l.endsWith(' s3')), { timeout: 30_000, interval: 50 })
+        .poll(async () => (await lines()).some((l) => l.startsWith('start ') && l.endsWith(' s3')), { timeout: 60_000, interval: 50 })
         .toBe(true);
       const victimPid = Number((await lines()).find((l) => l.startsWith('start ') && l.endsWith(' s3'))!.split(' ')[1]);
       const victim = [a, b].find((c) => c.pid === victimPid)!;

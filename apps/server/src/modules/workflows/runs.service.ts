@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '@cloudnow/shared';
 import type { DB } from '../../db/schema.ts';
 import { withTenant } from '../../db/tenant.ts';
@@ -63,12 +63,18 @@ export function createRunsService(
     return run;
   }
 
-  async function cancelRun(orgId: string, runId: string, error: string | null): Promise<runs.RunRow> {
+  async function cancelRun(
+    orgId: string,
+    runId: string,
+    error: string | null,
+    guard?: (tx: Transaction<DB>, run: runs.RunRow) => Promise<void>,
+  ): Promise<runs.RunRow> {
     const out = new Outbox();
     const run = await withTenant(db(), orgId, async (tx) => {
       const run = await runs.findRun(tx, orgId, runId, true);
       if (!run) throw new RunNotFound(runId);
       if (TERMINAL.has(run.status)) throw new RunFinished(runId, run.status);
+      await guard?.(tx, run);
       const r = (await runs.setRunStatus(tx, orgId, runId, { status: 'cancelled', error, suspendedNode: null }))!;
       await runs.cancelOpenSteps(tx, orgId, runId);
       await recordStatus(tx, deps, out, run, 'cancelled', { error });
@@ -145,6 +151,21 @@ export function createRunsService(
       const output = { approved: true, by: actor.userId, comment: comment ?? null, at: new Date().toISOString() };
       return resume(actor, runId, null, output, (_run, cfg) => {
         if (cfg.approvers.length && !cfg.approvers.includes(actor.userId) && !cfg.approvers.includes(actor.role))
+          throw new NotAnApprover(runId);
+      });
+    },
+
+    /**
+     * Rejects the approval a run waits on: the run ends `cancelled` with the rejection (and the
+     * comment) as its error. Only a suspended run, and only a listed approver (as for approve).
+     */
+    async reject(actor: Actor, runId: string, comment?: string): Promise<runs.RunRow> {
+      const why = `approval rejected by ${actor.userId}${comment ? `: ${comment}` : ''}`;
+      return cancelRun(actor.orgId, runId, why, async (tx, run) => {
+        if (run.status !== 'suspended' || !run.suspended_node) throw new RunNotSuspended(runId, run.status);
+        const graph = await deps.executor.loadGraph(tx, run);
+        const cfg = graph.nodes.find((n) => n.id === run.suspended_node)?.config as NodeConfig<'approval'> | undefined;
+        if (cfg?.approvers?.length && !cfg.approvers.includes(actor.userId) && !cfg.approvers.includes(actor.role))
           throw new NotAnApprover(runId);
       });
     },

@@ -132,6 +132,11 @@ export default async function workflowsRoutes(app: FastifyInstance): Promise<voi
     },
   );
   r.post(
+    '/api/v1/workflows/runs/:id/reject',
+    { config: exec, schema: { params: idParams, body: approveBody, response: { 200: runSummary, ...errors } } },
+    async (req) => presentRun(await svc().runs.reject(actorOf(req), req.params.id, req.body.comment)),
+  );
+  r.post(
     '/api/v1/workflows/runs/:id/cancel',
     { config: exec, schema: { params: idParams, response: { 200: runSummary, ...errors } } },
     async (req) => {

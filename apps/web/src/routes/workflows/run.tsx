@@ -99,6 +99,10 @@ export default function RunPage() {
     mutationFn: () => workflowsApi.approve(runId!, comment || undefined),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', runId] }),
   });
+  const reject = useMutation({
+    mutationFn: () => workflowsApi.reject(runId!, comment || undefined),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', runId] }),
+  });
 
   if (run.isLoading) return <Loading label="Loading the run…" />;
   if (run.isError || !run.data) return <ErrorBanner error={run.error} />;
@@ -151,10 +155,13 @@ export default function RunPage() {
           <h2>Waiting for approval</h2>
           <p>{String(nodes.find((n) => n.id === r.suspendedNode)?.config.message ?? `Step ${r.suspendedNode} needs approval.`)}</p>
           <TextInput label="Comment (optional)" value={comment} onChange={(e) => setComment(e.target.value)} />
-          <ErrorBanner error={approve.error} />
+          <ErrorBanner error={approve.error ?? reject.error} />
           <div className="row">
-            <Button variant="primary" busy={approve.isPending} onClick={() => approve.mutate()}>
+            <Button variant="primary" busy={approve.isPending} disabled={reject.isPending} onClick={() => approve.mutate()}>
               Approve and continue
+            </Button>
+            <Button variant="danger" busy={reject.isPending} disabled={approve.isPending} onClick={() => reject.mutate()}>
+              Reject
             </Button>
           </div>
         </section>
