@@ -53,31 +53,25 @@ export default function ActivityPage() {
       <PageHeader title="Activity">
         Tool executions through Charlie, the API, MCP and workflows — including refusals and approvals.
       </PageHeader>
-      {
-        <div className="filters" role="search">
-          {auditor ? (
-            <Select label="Scope" value={f.scope} onChange={set('scope')}>
-              <option value="mine">My activity</option>
-              <option value="org">Whole organisation</option>
-            </Select>
-          ) : null}
-          {
-            <>
-              <TextInput label="Tool" placeholder="e.g. stop_instance" value={f.tool} onChange={set('tool')} />
-              <Select label="Status" value={f.status} onChange={set('status')}>
-                <option value="">Any status</option>
-                {EXECUTION_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s.replace('_', ' ')}
-                  </option>
-                ))}
-              </Select>
-              <TextInput label="From" type="datetime-local" value={f.from} onChange={set('from')} />
-              <TextInput label="To" type="datetime-local" value={f.to} onChange={set('to')} />
-            </>
-          }
-        </div>
-      }
+      <div className="filters" role="search">
+        {auditor ? (
+          <Select label="Scope" value={f.scope} onChange={set('scope')}>
+            <option value="mine">My activity</option>
+            <option value="org">Whole organisation</option>
+          </Select>
+        ) : null}
+        <TextInput label="Tool" placeholder="e.g. stop_instance" value={f.tool} onChange={set('tool')} />
+        <Select label="Status" value={f.status} onChange={set('status')}>
+          <option value="">Any status</option>
+          {EXECUTION_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.replace('_', ' ')}
+            </option>
+          ))}
+        </Select>
+        <TextInput label="From" type="datetime-local" value={f.from} onChange={set('from')} />
+        <TextInput label="To" type="datetime-local" value={f.to} onChange={set('to')} />
+      </div>
       {activity.isLoading ? <Loading /> : null}
       <ErrorBanner error={activity.error} />
       {activity.data && items.length === 0 ? (
