@@ -6,7 +6,7 @@ import { apiKeyFor, cookieHeader, loginAs, countProcessStatements, untilCalm } f
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
+  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' } });
   await untilCalm(t);
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ let t: TestApp;
 const probe = (p: Permission): string => `/test/perm/${p.replace(':', '-')}`;
 const logins = new Map<string, Login>();
 beforeAll(async () => {
-  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' });
+  const config = testConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' });
   const database = await createTestDatabase();
   const app: FastifyInstance = await buildApp(config, { secret: TEST_SECRET, logger: false, workers: false, database: database.settings });
   for (const p of PERMISSIONS) app.get(probe(p), { config: { permission: p } }, async (req) => ({ ok: true, via: req.actor?.via }));

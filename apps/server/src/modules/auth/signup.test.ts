@@ -9,7 +9,7 @@ const signUp = (payload: Record<string, unknown>) => t.app.inject({ method: 'POS
 const userCount = async (email: string) => (await t.db.selectFrom('users').select('id').where('email', '=', email).execute()).length;
 
 beforeAll(async () => {
-  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
+  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' } });
   await untilCalm(t);
   defaultOrg = await createOrg(t.db);
   await markSetupComplete(t, { defaultOrg });

@@ -4,7 +4,7 @@ import { loginAs, markSetupComplete, setSettings, countProcessStatements, untilC
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
+  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' } });
   await untilCalm(t);
   await markSetupComplete(t);
 });

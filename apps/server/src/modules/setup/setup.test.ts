@@ -7,7 +7,7 @@ let t: TestApp;
 let token: string;
 const bearer = (): Record<string, string> => ({ authorization: `Bearer ${token}` });
 beforeAll(async () => {
-  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '600000' } });
+  t = await buildTestApp({ workers: false, env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' } });
   await untilCalm(t);
   token = t.app.setupToken.peek()!;
 });
