@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
-    reporters: ['default'],
+    // verbose: every test's line, and a skipped test's reason beside it.
+    reporters: ['verbose'],
   },
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { buildTestApp, createTestDatabase, type TestApp, type TestDatabase } from '../../../test/harness.ts';
+import { backend, buildTestApp, createTestDatabase, type TestApp, type TestDatabase } from '../../../test/harness.ts';
 import { actorInNewOrg } from './test-support.ts';
 
 const FIXTURE = fileURLToPath(new URL('./crash-worker.fixture.ts', import.meta.url));
@@ -52,7 +52,13 @@ describe('crash recovery with two worker processes', () => {
   it(
     'kill -9 of one worker mid-step: the other finishes the run, every completed step executed exactly once',
     { timeout: 180_000 },
-    async () => {
+    async (ctx) => {
+      // Many worker processes are a PostgreSQL deployment; embedded is one process. Sharing one
+      // PGlite between processes goes through pglite-socket, which serialises every connection, and
+      // a worker killed inside a transaction can leave it wedged (seen intermittently), so the
+      // multi-process crash runs in the PostgreSQL pass only.
+      if (backend() === 'pglite')
+        ctx.skip('kill -9 across worker processes needs a real PostgreSQL; it runs in the PostgreSQL pass of .ci/run');
       tdb = await sharedDatabase();
       t = await buildTestApp({ database: tdb, workers: false });
       await t.app.workflows.ready;
