@@ -127,6 +127,7 @@ export async function testConnection(
  */
 export function createProviderRegistry(deps: ProviderRegistryDeps) {
   const clients = new LRUCache<string, (model: string) => LanguageModelV4>({ max: 100 });
+  const clientDeps = { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
 
   function clientFor(row: ProviderRow): (model: string) => LanguageModelV4 {
     const key = `${row.id}@${new Date(row.updated_at).getTime()}`;
@@ -141,7 +142,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
         apiKey: deps.providers.apiKeyOf(row) ?? null,
         options: row.options as Record<string, string>,
       },
-      { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
+      clientDeps,
     );
     clients.set(key, make);
     return make;
@@ -160,7 +161,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
 
     /** Live test of an unsaved provider (the admin form's "Test" button, the setup wizard). */
     test(spec: ProviderSpec, model: string): Promise<ConnectionTest> {
-      return testConnection(spec, model, { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+      return testConnection(spec, model, clientDeps);
     },
 
     /** Live test of a saved provider with its stored key; `model` defaults to its default model. */
@@ -177,7 +178,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
         apiKey: deps.providers.apiKeyOf(row),
         options: row.options as Record<string, string>,
       };
-      return testConnection(spec, chosen, { offline: deps.offline, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+      return testConnection(spec, chosen, clientDeps);
     },
 
     /** Resolves a model id; unknown or disabled → 400 naming the field `model`. */
